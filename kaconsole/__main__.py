@@ -1,0 +1,3 @@
+from kaconsole.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,48 @@
+"""The `kaconsole` command: dispatches to one module per subcommand (CONTRACTS.md section 2)."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from kaconsole import __version__
+from kaconsole.errors import KaconsoleError
+
+#: Subcommand modules under kaconsole.commands, in the order `--help` lists them.
+COMMANDS = ("logs", "conf", "pcap", "timeline", "lab")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kaconsole",
+        description="Terminal operations console for keepalived/VRRP clusters.",
+    )
+    parser.add_argument("--version", action="version", version=f"kaconsole {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        importlib.import_module(f"kaconsole.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        status: int = args.func(args)
+    except KaconsoleError as exc:
+        print(f"kaconsole: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("kaconsole: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `kaconsole logs parse ... | head` must not print a traceback.
+        sys.stderr.close()
+        return 0
+    return status

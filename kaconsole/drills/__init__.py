@@ -1,0 +1,1 @@
+"""Failover drills: runbooks, runner, reports."""

@@ -1,0 +1,1 @@
+"""What the TUI and the headless commands both run. No Textual."""

@@ -1,0 +1,1 @@
+"""The local lab: real keepalived, nginx and sshd nodes in network namespaces."""

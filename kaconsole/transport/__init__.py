@@ -1,0 +1,1 @@
+"""SSH sessions, streams and commands (asyncio, asyncssh). No Textual."""

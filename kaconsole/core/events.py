@@ -34,7 +34,7 @@ class LogKind(StrEnum):
 
 
 class VrrpState(StrEnum):
-    """A VRRP instance's state; UNKNOWN when no evidence says, STOP when keepalived is not running."""
+    """A VRRP instance's state: UNKNOWN without evidence, STOP when keepalived is not running."""
 
     INIT = "INIT"
     BACKUP = "BACKUP"

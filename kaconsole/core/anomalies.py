@@ -1,0 +1,236 @@
+"""Per-instance summaries and the anomalies of CONTRACTS.md section 4, from the cluster state.
+
+Three kinds of evidence are weighed separately (keepalived's claim, `ip addr`, the wire) so that
+where they disagree, the disagreement itself is reported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kaconsole.core.events import VrrpState
+from kaconsole.core.facts import ServiceState
+from kaconsole.core.state import ClusterState, InstanceState, NodeState, Transition
+
+#: Signs in a node's log that explain a split brain, newest first wins.
+_SIGN_WINDOW = 60.0
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceSummary:
+    name: str
+    vrid: int | None
+    vips: tuple[str, ...]
+    masters: tuple[str, ...]
+    vip_holders: tuple[str, ...]
+    advert_sources: tuple[str, ...]
+    last_transition: Transition | None
+    advert_int: float = 1.0
+
+    @property
+    def master(self) -> str | None:
+        return self.masters[0] if self.masters else None
+
+    @property
+    def split_brain(self) -> bool:
+        return max(len(self.masters), len(self.vip_holders), len(self.advert_sources)) > 1
+
+
+@dataclass(frozen=True, slots=True)
+class Anomaly:
+    kind: str
+    message: str
+    instance: str | None = None
+    nodes: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "instance": self.instance,
+            "nodes": list(self.nodes),
+            "message": self.message,
+            **self.extra,
+        }
+
+
+def vip_address(vip: str) -> str:
+    """`192.168.10.100/24 dev ens33` -> `192.168.10.100`."""
+    return vip.split()[0].split("/")[0] if vip.strip() else vip
+
+
+def instance_names(state: ClusterState) -> list[str]:
+    names: dict[str, None] = {}
+    for node in state.nodes:
+        for inst in node.instances:
+            names.setdefault(inst.name)
+    return list(names)
+
+
+def _of(node: NodeState, name: str) -> InstanceState | None:
+    return node.instance(name)
+
+
+def summarize(state: ClusterState, name: str) -> InstanceSummary:
+    insts = [(n, i) for n in state.nodes if (i := n.instance(name)) is not None]
+    spec = next((i.spec for _, i in insts if i.spec is not None), None)
+    vrid = spec.vrid if spec else next((i.vrid for _, i in insts if i.vrid is not None), None)
+    vips = tuple(dict.fromkeys(vip_address(v) for _, i in insts if i.spec for v in i.spec.vips))
+    masters = tuple(n.name for n, i in insts if i.state is VrrpState.MASTER)
+    holders = tuple(
+        n.name for n in state.nodes if n.addresses is not None and n.addresses & set(vips)
+    )
+    advert_int = spec.advert_int if spec else 1.0
+    sources: tuple[str, ...] = ()
+    if vrid is not None and state.clock is not None:
+        window = 3 * advert_int + 1.0
+        sources = tuple(
+            src
+            for src, seen in state.wire.get(vrid, {}).items()
+            if seen.advert.priority > 0 and state.clock - seen.advert.ts <= window
+        )
+    last = max(
+        (i.last_transition for _, i in insts if i.last_transition is not None),
+        key=lambda t: t.at or 0.0,
+        default=None,
+    )
+    return InstanceSummary(name, vrid, vips, masters, holders, sources, last, advert_int)
+
+
+def summaries(state: ClusterState) -> list[InstanceSummary]:
+    return [summarize(state, name) for name in instance_names(state)]
+
+
+def find_anomalies(state: ClusterState) -> list[Anomaly]:
+    out: list[Anomaly] = []
+    for node in state.nodes:
+        if node.reachable is False:
+            why = f": {node.error}" if node.error else ""
+            out.append(
+                Anomaly("unreachable", f"{node.name} is unreachable{why}", None, (node.name,))
+            )
+            continue
+        for service, st in node.services.items():
+            if st is ServiceState.STOPPED:
+                out.append(
+                    Anomaly(
+                        "service_down",
+                        f"{service} is stopped on {node.name}",
+                        None,
+                        (node.name,),
+                        {"service": service},
+                    )
+                )
+    for summary in summaries(state):
+        out.extend(_instance_anomalies(state, summary))
+    return out
+
+
+def _instance_anomalies(state: ClusterState, s: InstanceSummary) -> Iterable[Anomaly]:
+    if s.split_brain:
+        nodes = tuple(
+            dict.fromkeys((*s.masters, *s.vip_holders, *_owners(state, s.advert_sources)))
+        )
+        cause, why = likely_split_brain_cause(state, s)
+        yield Anomaly(
+            "split_brain",
+            f"split brain on {s.name} (VRID {s.vrid}): "
+            + "; ".join(_split_evidence(s))
+            + f". Likely cause: {why}",
+            s.name,
+            nodes,
+            {"likely_cause": cause},
+        )
+    known = [
+        i
+        for n in state.nodes
+        if n.reachable is not False
+        if (i := n.instance(s.name)) is not None and i.state is not VrrpState.UNKNOWN
+    ]
+    if known and not s.masters and not s.advert_sources:
+        yield Anomaly("no_master", f"no node is MASTER of {s.name}", s.name)
+    for holder in s.vip_holders:
+        if holder not in s.masters:
+            node = state.node(holder)
+            inst = node.instance(s.name) if node else None
+            word = inst.state.value if inst else "UNKNOWN"
+            yield Anomaly(
+                "vip_on_non_master",
+                f"{holder} holds a VIP of {s.name} but is {word}",
+                s.name,
+                (holder,),
+            )
+
+
+def _split_evidence(s: InstanceSummary) -> list[str]:
+    parts = []
+    if len(s.masters) > 1:
+        parts.append(f"{', '.join(s.masters)} all claim MASTER")
+    if len(s.vip_holders) > 1:
+        parts.append(f"the VIP is on {', '.join(s.vip_holders)}")
+    if len(s.advert_sources) > 1:
+        parts.append(f"adverts for VRID {s.vrid} come from {', '.join(s.advert_sources)}")
+    return parts
+
+
+def _owners(state: ClusterState, sources: Iterable[str]) -> list[str]:
+    out = []
+    for src in sources:
+        owner = next((n.name for n in state.nodes if n.addresses and src in n.addresses), None)
+        if owner:
+            out.append(owner)
+    return out
+
+
+def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[str, str]:
+    """The likely cause of a split brain, named only from evidence (issue 11 refines this)."""
+    sources = state.wire.get(s.vrid, {}) if s.vrid is not None else {}
+    live = {src: sources[src] for src in s.advert_sources}
+    foreign = [src for src in live if not _owners(state, [src])]
+    if foreign and any(n.addresses is not None for n in state.nodes):
+        return "vrid_collision", f"adverts for VRID {s.vrid} from {', '.join(foreign)}, not a node"
+    prints = {w.advert.auth_fingerprint for w in live.values() if w.advert.auth_type == "simple"}
+    if len(prints) > 1:
+        return "auth_mismatch", "the masters' adverts carry different passwords"
+    clock = state.clock or 0.0
+    starving = [
+        n.name
+        for n in state.nodes
+        if clock - n.signs.get("timer_expired", float("-inf")) <= _SIGN_WINDOW
+    ]
+    if starving:
+        return "cpu_starvation", f"VRRP thread timer expired on {', '.join(starving)}"
+    blocked = _blocked(state, s, live)
+    if blocked:
+        return "vrrp_blocked", blocked
+    return "unknown", "the evidence does not show why"
+
+
+def _blocked(state: ClusterState, s: InstanceSummary, live: dict[str, Any]) -> str | None:
+    """Name a MASTER whose keepalived cannot hear (or be heard by) its peer.
+
+    tcpdump sees packets before nftables' input hook, so a node that drops VRRP still captures
+    the peer's adverts while claiming MASTER; a node that drops on output is heard by nobody.
+    """
+    window = 3 * s.advert_int + 1.0
+    clock = state.clock or 0.0
+    capturing = {n for w in live.values() for n in w.seen_at}
+    for master in s.masters:
+        heard = [
+            src
+            for src, w in live.items()
+            if master not in _owners(state, [src])
+            and clock - w.seen_at.get(master, -1e18) <= window
+        ]
+        if heard:
+            return (
+                f"{master} receives adverts from {', '.join(heard)} on the wire but keepalived "
+                f"there still claims MASTER: VRRP is dropped on {master} (firewall)"
+            )
+        own = [src for src in live if master in _owners(state, [src])]
+        peers = capturing - {master}
+        if peers and not any(p in live[src].seen_at for src in own for p in peers):
+            return f"no peer receives the adverts of {master} (firewall or path)"
+    return None

@@ -1,0 +1,164 @@
+"""Why an instance changed state, from the evidence around the change (CONTRACTS.md section 4).
+
+The rule is to name a cause only when the evidence shows it, and to say "unknown" otherwise:
+an on-call engineer acts on this text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from kaconsole.core.events import LogEvent, LogKind, VrrpState
+
+if TYPE_CHECKING:
+    from kaconsole.core.state import ClusterState, InstanceState, NodeState
+
+#: After keepalived starts, an election settles within the master-down interval (about 3.6 s at
+#: advert_int 1); a little more is allowed for slow starts.
+STARTUP_WINDOW = 8.0
+#: A peer's resignation (priority 0, stop, fault) explains a takeover this soon after it.
+RESIGN_WINDOW = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A log event kept beside an instance to explain its next transition."""
+
+    at: float | None
+    kind: LogKind
+    fields: dict[str, Any]
+    text: str
+
+    @classmethod
+    def of(cls, event: LogEvent, at: float | None) -> Evidence:
+        return cls(at, event.kind, event.fields, event.text)
+
+
+def _recent(items: tuple[Evidence, ...], kind: LogKind, at: float | None) -> Evidence | None:
+    for ev in reversed(items):
+        if ev.kind is kind and (at is None or ev.at is None or at - ev.at <= RESIGN_WINDOW * 4):
+            return ev
+    return None
+
+
+def _ago(at: float | None, then: float | None) -> str:
+    return f"{at - then:.2f} s" if at is not None and then is not None else "shortly"
+
+
+def infer_cause(
+    state: ClusterState,
+    node: NodeState,
+    inst: InstanceState,
+    to: VrrpState,
+    at: float | None,
+) -> tuple[str, str]:
+    """(cause, detail) for `inst` on `node` entering `to` at `at`."""
+    if to is VrrpState.STOP:
+        return "stopped", "keepalived stopped"
+    if to is VrrpState.FAULT:
+        return "fault", "entered FAULT (a tracked interface or script with weight 0 failed)"
+    started = (
+        node.started_at is not None
+        and at is not None
+        and 0 <= at - node.started_at <= STARTUP_WINDOW
+    )
+    ev = inst.evidence
+    if to is VrrpState.MASTER:
+        return _why_master(state, node, inst, at, started)
+    if to is VrrpState.BACKUP:
+        higher = _recent(ev, LogKind.ADVERT_HIGHER, at)
+        if inst.state is VrrpState.MASTER and higher is not None:
+            return _why_demoted(inst, higher)
+        if started or inst.state in (VrrpState.INIT, VrrpState.UNKNOWN):
+            return "startup", "keepalived started: instances begin as BACKUP"
+        if higher is not None:
+            peer, prio = higher.fields.get("peer"), higher.fields.get("priority")
+            return "higher_priority_seen", f"advert from {peer} with higher priority {prio}"
+    if to is VrrpState.INIT and started:
+        return "startup", "keepalived started"
+    return "unknown", "no evidence of the cause in the logs or on the wire"
+
+
+def _why_master(
+    state: ClusterState,
+    node: NodeState,
+    inst: InstanceState,
+    at: float | None,
+    started: bool,
+) -> tuple[str, str]:
+    resigned = _peer_resignation(state, node, inst, at)
+    if resigned is not None:
+        who, then = resigned
+        return (
+            "priority_zero",
+            f"{who} sent priority 0 (keepalived stopping); took over after the skew, "
+            f"{_ago(at, then)}",
+        )
+    if _recent(inst.evidence, LogKind.ADVERT_ZERO, at) is not None:
+        zero = _recent(inst.evidence, LogKind.ADVERT_ZERO, at)
+        assert zero is not None
+        who = zero.fields.get("peer") or "the master"
+        return (
+            "priority_zero",
+            f"{who} sent priority 0; took over after the skew, {_ago(at, zero.at)}",
+        )
+    lower = _recent(inst.evidence, LogKind.ADVERT_LOWER, at)
+    if lower is not None and inst.state is VrrpState.BACKUP:
+        ours = inst.effective_priority
+        return (
+            "preempted",
+            f"took over from {lower.fields.get('peer')} (priority {lower.fields.get('priority')}) "
+            f"with higher priority {ours}",
+        )
+    timeout = _recent(inst.evidence, LogKind.ADVERT_TIMEOUT, at)
+    if timeout is not None and not started:
+        return "advert_timeout", "no advert from the master within the master-down interval"
+    if started:
+        return "startup", "startup election: no advert from a higher-priority master"
+    if inst.state is VrrpState.BACKUP:
+        return "advert_timeout", "no advert from the master within the master-down interval"
+    return "unknown", "no evidence of the cause in the logs or on the wire"
+
+
+def _why_demoted(inst: InstanceState, higher: Evidence) -> tuple[str, str]:
+    peer, prio, ours = (higher.fields.get(k) for k in ("peer", "priority", "ours"))
+    drop = _recent(inst.evidence, LogKind.PRIORITY, higher.at)
+    failed = _recent(inst.evidence, LogKind.SCRIPT, higher.at)
+    if drop is not None and (drop.fields.get("to") or 0) < (drop.fields.get("from") or 0):
+        what = (
+            f"{failed.fields.get('script')} failed: "
+            if failed and not failed.fields.get("ok")
+            else ""
+        )
+        return (
+            "script_failed",
+            f"{what}priority {drop.fields.get('from')} -> {drop.fields.get('to')}; "
+            f"{peer} advertises {prio}, higher",
+        )
+    return "preempted", f"{peer} advertises higher priority {prio} (ours {ours})"
+
+
+def _peer_resignation(
+    state: ClusterState, node: NodeState, inst: InstanceState, at: float | None
+) -> tuple[str, float | None] | None:
+    """The peer whose stop or priority 0 advert this takeover follows, if any."""
+    for tr in reversed(state.transitions):
+        if at is not None and tr.at is not None and at - tr.at > RESIGN_WINDOW:
+            break
+        if (
+            tr.instance == inst.name
+            and tr.node != node.name
+            and tr.from_state is VrrpState.MASTER
+            and tr.to_state in (VrrpState.STOP, VrrpState.FAULT)
+        ):
+            return tr.node, tr.at
+    vrid = inst.vrid
+    if vrid is None or at is None:
+        return None
+    for src, seen in state.wire.get(vrid, {}).items():
+        adv = seen.advert
+        if adv.priority == 0 and 0 <= at - adv.ts <= RESIGN_WINDOW:
+            owner = next((n.name for n in state.nodes if n.addresses and src in n.addresses), src)
+            return owner, adv.ts
+    return None

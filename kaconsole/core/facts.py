@@ -1,0 +1,107 @@
+"""What the reducer folds: observations, each tagged with the node it came from.
+
+Log lines and adverts arrive as parsed events; pollers report facts (reachability, service
+status, addresses, keepalived's dump, the configuration). Every fact carries its own time, so
+folding the same facts always gives the same state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kaconsole.core.events import Advert, LogEvent, VrrpState
+
+
+class ServiceState(StrEnum):
+    RUNNING = "running"
+    STOPPED = "stopped"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceSpec:
+    """The part of a vrrp_instance the state needs, from the node's keepalived.conf."""
+
+    name: str
+    vrid: int
+    priority: int
+    advert_int: float = 1.0
+    version: int = 2
+    vips: tuple[str, ...] = ()
+    nopreempt: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DumpInstance:
+    """One instance as keepalived itself reports it (JSON or data dump)."""
+
+    name: str
+    state: VrrpState
+    vrid: int | None = None
+    base_priority: int | None = None
+    effective_priority: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class LogSeen:
+    node: str
+    event: LogEvent
+
+
+@dataclass(frozen=True, slots=True)
+class AdvertSeen:
+    """An advert captured on `node`'s interface."""
+
+    node: str
+    advert: Advert
+
+
+@dataclass(frozen=True, slots=True)
+class Reachability:
+    node: str
+    reachable: bool
+    at: float
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceObserved:
+    node: str
+    service: str
+    state: ServiceState
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class AddressesObserved:
+    """Every address configured on the node (`ip -j addr`), VIPs included."""
+
+    node: str
+    addresses: frozenset[str]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class DumpObserved:
+    node: str
+    instances: tuple[DumpInstance, ...]
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigObserved:
+    node: str
+    instances: tuple[InstanceSpec, ...]
+    at: float
+
+
+Fact = (
+    LogSeen
+    | AdvertSeen
+    | Reachability
+    | ServiceObserved
+    | AddressesObserved
+    | DumpObserved
+    | ConfigObserved
+)

@@ -1,0 +1,67 @@
+"""The cluster snapshot of `kaconsole status --json` (CONTRACTS.md section 4)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from kaconsole.core.anomalies import find_anomalies, summaries
+from kaconsole.core.events import VrrpState
+from kaconsole.core.facts import ServiceState
+from kaconsole.core.state import ClusterState, InstanceState, NodeState
+
+#: Services every snapshot reports, in this order, whether or not they were polled.
+SERVICES = ("nginx", "keepalived")
+
+
+def _instance_json(node: NodeState, inst: InstanceState, vips: set[str]) -> dict[str, Any]:
+    state = inst.state
+    if node.service("keepalived") is ServiceState.STOPPED:
+        state = VrrpState.STOP
+    holds = node.addresses is not None and bool(node.addresses & vips)
+    return {
+        "name": inst.name,
+        "vrid": inst.vrid,
+        "state": state.value,
+        "base_priority": inst.base_priority,
+        "effective_priority": inst.effective_priority,
+        "holds_vips": holds,
+    }
+
+
+def snapshot_json(state: ClusterState, taken_at: datetime) -> dict[str, Any]:
+    """The contract's snapshot; `taken_at` comes from the caller so this stays pure."""
+    sums = summaries(state)
+    vips_of = {s.name: set(s.vips) for s in sums}
+    nodes = [
+        {
+            "name": n.name,
+            "host": n.host,
+            "reachable": bool(n.reachable),
+            "error": n.error,
+            "services": {s: n.service(s).value for s in (*SERVICES, *n.services) if s},
+            "instances": [_instance_json(n, i, vips_of.get(i.name, set())) for i in n.instances],
+        }
+        for n in state.nodes
+    ]
+    instances = [
+        {
+            "name": s.name,
+            "vrid": s.vrid,
+            "vips": list(s.vips),
+            "master": s.master,
+            "masters": list(s.masters),
+            "vip_holders": list(s.vip_holders),
+            "advert_sources": list(s.advert_sources),
+            "split_brain": s.split_brain,
+            "last_transition": s.last_transition.to_json() if s.last_transition else None,
+        }
+        for s in sums
+    ]
+    return {
+        "cluster": state.cluster,
+        "taken_at": taken_at.isoformat(),
+        "nodes": nodes,
+        "instances": instances,
+        "anomalies": [a.to_json() for a in find_anomalies(state)],
+    }

@@ -1,0 +1,451 @@
+"""keepalived.conf -> `KeepalivedConfig` (CONTRACTS.md section 5).
+
+`confread` turns the text into a tree of statements the way keepalived reads it; this module
+gives the statements keepalived's meaning and defaults. Unknown keys and blocks are kept
+(`extra`, `other`); a bad value is a warning with file:line, a syntax error an error; nothing
+raises on bad input.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from kaconsole.core.confmodel import (
+    Authentication,
+    Checker,
+    GlobalDefs,
+    KeepalivedConfig,
+    Problem,
+    RealServer,
+    Stmt,
+    SyncGroup,
+    Track,
+    VirtualAddress,
+    VirtualServer,
+    VrrpInstance,
+    VrrpScript,
+    Where,
+)
+from kaconsole.core.confread import GlobFn, Reader, ReadFn, build_tree, problem
+from kaconsole.core.redact import Secret
+
+__all__ = ["KeepalivedConfig", "parse_config"]
+
+
+def parse_config(text: str, *, path: str = "keepalived.conf", read: ReadFn | None = None,
+                 glob: GlobFn | None = None, config_id: str | None = None) -> KeepalivedConfig:
+    """Parse a keepalived.conf. `read(path)` and `glob(pattern)` follow `include`s (None: not
+    followed, a warning says so); `config_id` is keepalived's `-i` for `@ID` lines (None: no
+    `@ID` line applies, every `@^ID` line does)."""
+    reader = Reader(read=read, glob=glob, config_id=config_id)
+    tree = build_tree(reader.pieces(text, path), reader.errors)
+    ctx = _Ctx(reader.errors, reader.warnings)
+    config = _build(tree, ctx)
+    return KeepalivedConfig(
+        global_defs=config.global_defs, scripts=config.scripts, instances=config.instances,
+        sync_groups=config.sync_groups, virtual_servers=config.virtual_servers,
+        other=config.other, errors=tuple(ctx.errors), warnings=tuple(ctx.warnings),
+        files=tuple(reader.files), config_id=config_id)
+
+
+@dataclass(slots=True)
+class _Ctx:
+    errors: list[Problem]
+    warnings: list[Problem]
+
+    def warn(self, message: str, where: Where) -> None:
+        self.warnings.append(problem(message, where))
+
+    def error(self, message: str, where: Where) -> None:
+        self.errors.append(problem(message, where))
+
+
+Conv = Callable[[Stmt, _Ctx], Any]
+
+
+def _text(stmt: Stmt, ctx: _Ctx) -> str | None:
+    if not stmt.args:
+        ctx.warn(f"{stmt.key}: missing value", stmt.where)
+        return None
+    return stmt.args[0]
+
+
+def _upper(stmt: Stmt, ctx: _Ctx) -> str | None:
+    value = _text(stmt, ctx)
+    return value.upper() if value is not None else None
+
+
+def _words(stmt: Stmt, ctx: _Ctx) -> str | None:
+    if not stmt.args:
+        ctx.warn(f"{stmt.key}: missing value", stmt.where)
+        return None
+    return " ".join(stmt.args)
+
+
+_TRUTH = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}
+
+
+def _flag(stmt: Stmt, ctx: _Ctx) -> bool:
+    """A keyword alone means on; keepalived also takes on|off|true|false|yes|no."""
+    if not stmt.args:
+        return True
+    value = _TRUTH.get(stmt.args[0].lower())
+    if value is None:
+        ctx.warn(f"{stmt.key}: '{stmt.args[0]}' is not on/off/true/false/yes/no", stmt.where)
+        return True
+    return value
+
+
+def _int(stmt: Stmt, ctx: _Ctx) -> int | None:
+    value = _text(stmt, ctx)
+    if value is None:
+        return None
+    try:
+        return int(value, 10)
+    except ValueError:
+        ctx.warn(f"{stmt.key}: '{value}' is not a whole number", stmt.where)
+        return None
+
+
+def _float(stmt: Stmt, ctx: _Ctx) -> float | None:
+    value = _text(stmt, ctx)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or not re.fullmatch(r"[0-9.]+", value):
+        ctx.warn(f"{stmt.key}: '{value}' is not a number of seconds", stmt.where)
+        return None
+    return number
+
+
+def _ranged(low: int, high: int) -> Conv:
+    def conv(stmt: Stmt, ctx: _Ctx) -> int | None:
+        value = _int(stmt, ctx)
+        if value is not None and not low <= value <= high:
+            ctx.warn(f"{stmt.key}: {value} is outside {low}..{high}", stmt.where)
+        return value
+    return conv
+
+
+@dataclass(slots=True)
+class _Fields:
+    """What a block's statements give: dataclass arguments, where each key is, unknown keys."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    locations: dict[str, Where] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+Special = Callable[[Stmt, _Fields, _Ctx], None]
+
+
+def _fields(body: Iterable[Stmt], convs: Mapping[str, tuple[str, Conv]],
+            specials: Mapping[str, Special], ctx: _Ctx) -> _Fields:
+    out = _Fields()
+    unknown: list[Stmt] = []
+    for stmt in body:
+        out.locations[stmt.key] = stmt.where
+        if stmt.key in convs:
+            name, conv = convs[stmt.key]
+            value = conv(stmt, ctx)
+            if value is not None:
+                out.values[name] = value
+        elif stmt.key in specials:
+            specials[stmt.key](stmt, out, ctx)
+        else:
+            unknown.append(stmt)
+    out.extra = _plain_map(unknown)
+    return out
+
+
+def _plain_map(stmts: Iterable[Stmt]) -> dict[str, Any]:
+    """Statements the model does not know, by keyword; a repeated keyword lists its values."""
+    grouped: dict[str, list[Any]] = {}
+    for stmt in stmts:
+        grouped.setdefault(stmt.key, []).append(stmt.plain())
+    return {key: values[0] if len(values) == 1 else values for key, values in grouped.items()}
+
+
+def _set(name: str, value: Any) -> Special:
+    def special(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+        out.values[name] = value
+    return special
+
+
+def _block(stmt: Stmt, ctx: _Ctx) -> tuple[Stmt, ...]:
+    if stmt.body is None:
+        ctx.error(f"{stmt.key}: missing '{{' block", stmt.where)
+        return ()
+    return stmt.body
+
+
+# ---------------------------------------------------------------- global_defs, vrrp_script
+
+_GLOBAL: dict[str, tuple[str, Conv]] = {
+    "router_id": ("router_id", _text),
+    "vrrp_strict": ("vrrp_strict", _flag),
+    "vrrp_version": ("vrrp_version", _ranged(2, 3)),
+    "enable_script_security": ("enable_script_security", _flag),
+    "script_user": ("script_user", _words),
+    "vrrp_garp_interval": ("vrrp_garp_interval", _float),
+    "vrrp_gna_interval": ("vrrp_gna_interval", _float),
+    "vrrp_iptables": ("vrrp_iptables", lambda stmt, ctx: True),
+    "vrrp_skip_check_adv_addr": ("vrrp_skip_check_adv_addr", _flag),
+}
+
+_SCRIPT: dict[str, tuple[str, Conv]] = {
+    "script": ("script", _words),
+    "interval": ("interval", _float),
+    "fall": ("fall", _int),
+    "rise": ("rise", _int),
+    "timeout": ("timeout", _float),
+    "user": ("user", _words),
+    "init_fail": ("init_fail", _flag),
+}
+
+
+def _script_weight(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+    weight = _ranged(-253, 253)(stmt, ctx)
+    if weight is not None:
+        out.values["weight"] = weight
+    out.values["weight_reverse"] = "reverse" in stmt.args[1:]
+
+
+def _vrrp_script(stmt: Stmt, name: str, ctx: _Ctx) -> VrrpScript:
+    got = _fields(_block(stmt, ctx), _SCRIPT, {"weight": _script_weight}, ctx)
+    return VrrpScript(name=name, where=stmt.where, locations=got.locations, extra=got.extra,
+                      **got.values)
+
+
+# ---------------------------------------------------------------- vrrp_instance
+
+_INSTANCE: dict[str, tuple[str, Conv]] = {
+    "state": ("state", _upper),
+    "interface": ("interface", _text),
+    "virtual_router_id": ("virtual_router_id", _ranged(1, 255)),
+    "priority": ("priority", _ranged(1, 255)),
+    "advert_int": ("advert_int", _float),
+    "preempt_delay": ("preempt_delay", _float),
+    "strict_mode": ("strict_mode", _flag),
+    "version": ("version", _ranged(2, 3)),
+    "unicast_src_ip": ("unicast_src_ip", _text),
+    "mcast_src_ip": ("mcast_src_ip", _text),
+}
+
+_NOTIFY = ("notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
+           "notify_deleted", "notify_master_rx_lower_pri")
+_GARP = ("garp_master_delay", "garp_master_refresh", "garp_master_repeat",
+         "garp_master_refresh_repeat", "garp_lower_prio_delay", "garp_lower_prio_repeat",
+         "garp_interval", "gna_interval", "garp_extra_if", "vmac_garp_intvl")
+
+
+def _notify(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+    """`notify_master "CMD ARGS" [USER [GROUP]]`: the command, and the user when given."""
+    notify = out.values.setdefault("notify", {})
+    command = _text(stmt, ctx)
+    if command is not None:
+        notify[stmt.key] = command
+    if len(stmt.args) > 1:
+        notify[f"{stmt.key}_user"] = " ".join(stmt.args[1:])
+
+
+def _garp(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+    garp = out.values.setdefault("garp", {})
+    if not stmt.args:
+        garp[stmt.key] = True
+        return
+    value = stmt.args[0]
+    garp[stmt.key] = float(value) if re.fullmatch(r"[0-9]+(\.[0-9]*)?", value) else value
+
+
+def _authentication(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+    auth_type: str | None = None
+    auth_pass: Secret | None = None
+    for child in _block(stmt, ctx):
+        if child.key == "auth_type":
+            auth_type = _upper(child, ctx)
+        elif child.key == "auth_pass":
+            value = _text(child, ctx)
+            auth_pass = Secret(value) if value is not None else None
+        out.locations[child.key] = child.where
+    out.values["authentication"] = Authentication(auth_type, auth_pass)
+
+
+def _address(words: tuple[str, ...], where: Where) -> VirtualAddress:
+    address, _, prefix = words[0].partition("/")
+    options = dict(zip(words[1::2], words[2::2], strict=False)) if len(words) > 2 else {}
+    return VirtualAddress(raw=" ".join(words), address=address, where=where,
+                          prefix=int(prefix) if prefix.isdigit() else None,
+                          dev=options.get("dev"), label=options.get("label"))
+
+
+def _vips(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+    out.values[stmt.key] = tuple(_address(child.words(), child.where)
+                                 for child in _block(stmt, ctx))
+
+
+def _unicast_peer(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+    out.values["unicast_peer"] = tuple(child.key for child in _block(stmt, ctx))
+
+
+def _tracks(stmt: Stmt, ctx: _Ctx) -> tuple[Track, ...]:
+    """`NAME [weight N [reverse]]` lines of a track_script / track_interface block."""
+    tracks = []
+    for child in _block(stmt, ctx):
+        weight: int | None = None
+        if "weight" in child.args:
+            at = child.args.index("weight")
+            raw = child.args[at + 1] if at + 1 < len(child.args) else ""
+            try:
+                weight = int(raw)
+            except ValueError:
+                ctx.warn(f"{stmt.key} {child.key}: weight '{raw}' is not a whole number",
+                         child.where)
+        tracks.append(Track(child.key, child.where, weight, "reverse" in child.args))
+    return tuple(tracks)
+
+
+def _track(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+    out.values[stmt.key] = _tracks(stmt, ctx)
+
+
+_INSTANCE_SPECIAL: dict[str, Special] = {
+    "nopreempt": _set("nopreempt", True), "preempt": _set("nopreempt", False),
+    "accept": _set("accept", True), "no_accept": _set("accept", False),
+    "authentication": _authentication, "virtual_ipaddress": _vips,
+    "virtual_ipaddress_excluded": _vips, "unicast_peer": _unicast_peer,
+    "track_script": _track, "track_interface": _track,
+    **dict.fromkeys(_NOTIFY, _notify), **dict.fromkeys(_GARP, _garp),
+}
+
+
+def _vrrp_instance(stmt: Stmt, name: str, ctx: _Ctx) -> VrrpInstance:
+    got = _fields(_block(stmt, ctx), _INSTANCE, _INSTANCE_SPECIAL, ctx)
+    return VrrpInstance(name=name, where=stmt.where, locations=got.locations, extra=got.extra,
+                        **got.values)
+
+
+def _sync_group(stmt: Stmt, name: str, ctx: _Ctx) -> SyncGroup:
+    specials: dict[str, Special] = {
+        "group": lambda s, out, c: out.values.__setitem__(
+            "group", tuple(child.key for child in _block(s, c))),
+        "track_script": _track, **dict.fromkeys(_NOTIFY, _notify),
+    }
+    got = _fields(_block(stmt, ctx), {}, specials, ctx)
+    return SyncGroup(name=name, where=stmt.where, extra=got.extra, **got.values)
+
+
+# ---------------------------------------------------------------- virtual_server
+
+_VS: dict[str, tuple[str, Conv]] = {
+    "protocol": ("protocol", _upper),
+    "lb_algo": ("lb_algo", _text), "lvs_sched": ("lb_algo", _text),
+    "lb_kind": ("lb_kind", _upper), "lvs_method": ("lb_kind", _upper),
+    "delay_loop": ("delay_loop", _float),
+    "persistence_timeout": ("persistence_timeout", _int),
+    "sorry_server": ("sorry_server", _words),
+}
+_CHECKERS = frozenset({"HTTP_GET", "SSL_GET", "TCP_CHECK", "MISC_CHECK", "SMTP_CHECK",
+                       "DNS_CHECK", "BFD_CHECK", "PING_CHECK", "UDP_CHECK", "FILE_CHECK"})
+
+
+def _port(raw: str | None, stmt: Stmt, ctx: _Ctx) -> int | None:
+    if raw is None:
+        return None
+    if raw.isdigit() and int(raw) <= 65535:
+        return int(raw)
+    ctx.warn(f"{stmt.key}: port '{raw}' is not a port number", stmt.where)
+    return None
+
+
+def _real_server(stmt: Stmt, ctx: _Ctx) -> RealServer | None:
+    if not stmt.args:
+        ctx.error("real_server without an address", stmt.where)
+        return None
+    checkers: list[Checker] = []
+
+    def checker(child: Stmt, out: _Fields, c: _Ctx) -> None:
+        checkers.append(Checker(child.key, child.where, _plain_map(_block(child, c))))
+
+    got = _fields(_block(stmt, ctx), {"weight": ("weight", _int)},
+                  dict.fromkeys(_CHECKERS, checker), ctx)
+    port = _port(stmt.args[1] if len(stmt.args) > 1 else None, stmt, ctx)
+    return RealServer(address=stmt.args[0], where=stmt.where, port=port,
+                      checkers=tuple(checkers), locations=got.locations, extra=got.extra,
+                      **got.values)
+
+
+def _virtual_server(stmt: Stmt, ctx: _Ctx) -> VirtualServer | None:
+    if not stmt.args:
+        ctx.error("virtual_server without an address", stmt.where)
+        return None
+    servers: list[RealServer] = []
+
+    def real(child: Stmt, out: _Fields, c: _Ctx) -> None:
+        server = _real_server(child, c)
+        if server is not None:
+            servers.append(server)
+
+    got = _fields(_block(stmt, ctx), _VS, {"real_server": real}, ctx)
+    if stmt.args[0] in ("fwmark", "group"):
+        address, port = " ".join(stmt.args[:2]), None
+    else:
+        address = stmt.args[0]
+        port = _port(stmt.args[1] if len(stmt.args) > 1 else None, stmt, ctx)
+    return VirtualServer(address=address, where=stmt.where, port=port,
+                         real_servers=tuple(servers), locations=got.locations,
+                         extra=got.extra, **got.values)
+
+
+# ---------------------------------------------------------------- top level
+
+@dataclass(slots=True)
+class _Top:
+    global_defs: GlobalDefs = field(default_factory=GlobalDefs)
+    scripts: tuple[VrrpScript, ...] = ()
+    instances: tuple[VrrpInstance, ...] = ()
+    sync_groups: tuple[SyncGroup, ...] = ()
+    virtual_servers: tuple[VirtualServer, ...] = ()
+    other: tuple[Stmt, ...] = ()
+
+
+_NAMED = {"vrrp_script": _vrrp_script, "vrrp_instance": _vrrp_instance,
+          "vrrp_sync_group": _sync_group}
+
+
+def _build(tree: list[Stmt], ctx: _Ctx) -> _Top:
+    global_body: list[Stmt] = []
+    global_where: Where | None = None
+    named: dict[str, list[Any]] = {key: [] for key in _NAMED}
+    servers: list[VirtualServer] = []
+    other: list[Stmt] = []
+    for stmt in tree:
+        if stmt.key == "global_defs":
+            global_where = global_where or stmt.where
+            global_body.extend(_block(stmt, ctx))
+        elif stmt.key in _NAMED:
+            if not stmt.args:
+                ctx.error(f"{stmt.key} without a name", stmt.where)
+                continue
+            name = stmt.args[0]
+            if any(item.name == name for item in named[stmt.key]):
+                ctx.warn(f"{stmt.key} {name} is defined again", stmt.where)
+            named[stmt.key].append(_NAMED[stmt.key](stmt, name, ctx))
+        elif stmt.key == "virtual_server":
+            server = _virtual_server(stmt, ctx)
+            if server is not None:
+                servers.append(server)
+        else:
+            other.append(stmt)
+    got = _fields(global_body, _GLOBAL, {}, ctx)
+    global_defs = GlobalDefs(where=global_where, locations=got.locations, extra=got.extra,
+                             **got.values)
+    return _Top(global_defs, tuple(named["vrrp_script"]), tuple(named["vrrp_instance"]),
+                tuple(named["vrrp_sync_group"]), tuple(servers), tuple(other))

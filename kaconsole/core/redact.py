@@ -1,0 +1,134 @@
+"""The one place where secrets become "***": a `Secret` holder and a free-text masker.
+
+keepalived puts the VRRP PASS password in its config (`auth_pass`), in its data dump
+(`Password = ...`, before v2.4) and JSON dump (`"auth_data": "..."`), and auth_hmac keys in
+`key ID VALUE` lines. Everything the console prints goes through here, so a new place where a
+secret shows up is fixed once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets as _random
+from typing import Any, NoReturn
+
+MASK = "***"
+
+#: Config keywords whose arguments are secrets (lower case). `key` is auth_hmac's `key ID VALUE`,
+#: the only keepalived keyword of that name.
+SECRET_KEYS = frozenset({"auth_pass", "auth_data", "password", "passwd", "secret", "key"})
+
+# Per-process key: fingerprints compare secrets within one run and mean nothing outside it.
+_FINGERPRINT_KEY = _random.token_bytes(32)
+
+
+class Secret:
+    """A secret string that prints, formats and serialises as "***".
+
+    `reveal()` is the one explicit way to the value (for example to compare what keepalived
+    really uses, the first 8 characters); `fingerprint()` compares secrets without showing them.
+    Pickling is refused so the value cannot reach a file by accident.
+    """
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def fingerprint(self) -> str:
+        """A keyed hash, stable within this process only: equal secrets, equal fingerprints."""
+        digest = hmac.new(
+            _FINGERPRINT_KEY, self._value.encode("utf-8", "surrogatepass"), hashlib.sha256
+        )
+        return digest.hexdigest()[:16]
+
+    def to_json(self) -> str:
+        return MASK
+
+    def __repr__(self) -> str:
+        return f"Secret({MASK!r})"
+
+    def __str__(self) -> str:
+        return MASK
+
+    def __format__(self, spec: str) -> str:
+        return format(MASK, spec)
+
+    def __len__(self) -> int:
+        return len(self._value)
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Secret):
+            return NotImplemented
+        return hmac.compare_digest(self.fingerprint(), other.fingerprint())
+
+    def __hash__(self) -> int:
+        return hash(self.fingerprint())
+
+    def __copy__(self) -> Secret:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Secret:
+        return self
+
+    def __reduce__(self) -> NoReturn:
+        raise TypeError("a Secret is not pickled")
+
+
+def is_secret_key(keyword: str) -> bool:
+    """True when a config keyword's arguments are secret."""
+    return keyword.lower() in SECRET_KEYS
+
+
+_VALUE = r"(?:\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\S+)"
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # keepalived.conf lines: `auth_pass X`, `password X` (SSL), `key 1 X` (auth_hmac); `auth_pass`
+    # also mid-line (one-line blocks) but not keepalived's "Truncating auth_pass to 8 characters"
+    (
+        re.compile(rf"(?im)(^[ \t]*(?:@\^?\S+[ \t]+)?(?:passwd|password)[ \t]+)(?![:=])({_VALUE})"),
+        r"\1" + MASK,
+    ),
+    (re.compile(rf"(?i)(\bauth_pass[ \t]+)(?![:=]|to[ \t])({_VALUE})"), r"\1" + MASK),
+    (re.compile(rf"(?im)(^[ \t]*(?:@\^?\S+[ \t]+)?key[ \t]+\S+[ \t]+)({_VALUE})"), r"\1" + MASK),
+    # JSON: "auth_data": "X", "auth_pass": "X", "password": "X"
+    (
+        re.compile(
+            r"(?i)(\"(?:auth_data|auth_pass|password|passwd|secret)\"[ \t]*:[ \t]*)"
+            r"(\"(?:[^\"\\]|\\.)*\"|[^,}\s]+)"
+        ),
+        r'\1"' + MASK + '"',
+    ),
+    # data dumps and logs: `Password = X`, ` Password : X`, `SSL password:X`,
+    # `Authentication data = X`
+    (
+        re.compile(
+            r"(?i)(\b(?:password|passwd|authentication data|auth_data)[ \t]*[:=][ \t]*)"
+            r"(?!\"?\*\*\*)([^\s,;]+)"
+        ),
+        r"\1" + MASK,
+    ),
+)
+
+
+def redact_text(text: str) -> str:
+    """`text` with every secret keepalived may write in config, dump or log lines masked."""
+    for pattern, replacement in _PATTERNS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def redact_args(keyword: str, args: tuple[str, ...] | list[str]) -> list[str]:
+    """A config line's arguments, secret ones masked (auth_hmac `key ID VALUE` keeps the ID)."""
+    if not is_secret_key(keyword):
+        return list(args)
+    if keyword.lower() == "key" and len(args) > 1:
+        return [args[0], *(MASK for _ in args[1:])]
+    return [MASK for _ in args]

@@ -231,6 +231,9 @@ _EVIDENCE_KINDS = frozenset(
 )
 
 
+_ENTERABLE = frozenset(s.value for s in VrrpState if s is not VrrpState.UNKNOWN)
+
+
 def _on_log(
     state: ClusterState, node: NodeState, event: LogEvent, at: float | None
 ) -> ClusterState:
@@ -248,7 +251,10 @@ def _on_log(
         return state
     inst = node.instance(event.instance) or InstanceState(event.instance)
     if kind is LogKind.STATE:
-        return _enter(state, node.name, inst, VrrpState(event.fields["state"]), at)
+        word = event.fields.get("state")
+        if word not in _ENTERABLE:
+            return state
+        return _enter(state, node.name, inst, VrrpState(word), at)
     if kind is LogKind.PRIORITY:
         inst = replace(inst, effective_priority=event.fields.get("to"))
     if kind in _EVIDENCE_KINDS:

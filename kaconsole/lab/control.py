@@ -1,0 +1,206 @@
+"""`lab up`, `lab down` and `lab status`: the lab's life cycle."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import string
+import sys
+import time
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kaconsole.errors import LabError
+from kaconsole.lab import configs, netns, nodes
+from kaconsole.lab.configs import LabSpec, NodeSpec
+from kaconsole.lab.state import LabState, NodeState, load, save
+
+#: Host tools the lab needs, with the Debian package that provides each.
+TOOLS = {
+    "ip": "iproute2",
+    "nft": "nftables",
+    "unshare": "util-linux",
+    "nsenter": "util-linux",
+    "setsid": "util-linux",
+    "mount": "mount",
+    "pgrep": "procps",
+    "keepalived": "keepalived",
+    "nginx": "nginx-light",
+    "sshd": "openssh-server",
+    "ssh-keygen": "openssh-client",
+}
+UP_TIMEOUT = 9.0
+
+
+def preflight() -> None:
+    """Refuse early, with one line that says what is needed."""
+    if not sys.platform.startswith("linux"):
+        raise LabError("the lab needs Linux (network, pid, mount and UTS namespaces)")
+    if os.geteuid() != 0:
+        raise LabError("the lab needs root (it creates namespaces, bridges and mounts): use sudo")
+    path = os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
+    missing = sorted({pkg for tool, pkg in TOOLS.items() if not shutil.which(tool, path=path)})
+    if missing:
+        raise LabError(f"the lab needs these Debian packages: apt-get install {' '.join(missing)}")
+
+
+def _password() -> str:
+    """A short PASS secret (keepalived uses at most 8 characters)."""
+    return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
+
+
+def down(lab_dir: Path) -> list[str]:
+    """Remove the lab (and any leftover of an earlier one); returns what was removed."""
+    try:
+        state = load(lab_dir)
+    except LabError:
+        state = None
+    if state:
+        for node in state.node_states:
+            netns.kill_pids([node.init_pid])
+    removed = netns.remove_leftovers()
+    if state:
+        _wait_gone([pid for n in state.node_states for pid in (n.init_pid, n.unshare_pid)])
+    (lab_dir / "state.json").unlink(missing_ok=True)
+    return removed
+
+
+def _wait_gone(pids: list[int], timeout: float = 3.0) -> None:
+    deadline = time.monotonic() + timeout
+    while any(nodes.alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def up(lab_dir: Path, spec: LabSpec) -> LabState:
+    """Build the lab; on any failure tear down what was built and raise LabError."""
+    preflight()
+    problems = spec.validate()
+    if problems:
+        raise LabError("; ".join(problems))
+    spec = LabSpec(spec.nodes, spec.instances, spec.vrrp_version, spec.unicast, _password())
+    deadline = time.monotonic() + UP_TIMEOUT
+    lab_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    down(lab_dir)
+    netns.check_subnets_free()
+    shutil.rmtree(lab_dir / "nodes", ignore_errors=True)
+    state = LabState(
+        dir=str(lab_dir), nodes=spec.nodes, instances=spec.instances,
+        vrrp_version=spec.vrrp_version, unicast=spec.unicast, vips=spec.vips(),
+        cluster_file=str(lab_dir / "cluster.yaml"),
+        created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )  # fmt: skip
+    try:
+        _build(lab_dir, spec, state, deadline)
+    except BaseException:
+        down(lab_dir)
+        raise
+    return state
+
+
+def _build(lab_dir: Path, spec: LabSpec, state: LabState, deadline: float) -> None:
+    client_pub = nodes.generate_key(lab_dir / "id_ed25519", "kaconsole-lab")
+    netns.create_bridges()
+    host_keys: dict[str, str] = {}
+    for node in spec.node_specs():
+        netns.create_node_network(node)
+        host_keys[node.mgmt_ip] = nodes.prepare_node(lab_dir, spec, node, client_pub)
+        unshare_pid, init_pid = nodes.start_init(lab_dir, node, deadline)
+        state.node_states.append(
+            NodeState(node.name, node.netns, node.mgmt_ip, node.svc_ip, init_pid, unshare_pid)
+        )
+        save(state)
+    for node_state in state.node_states:
+        for service in ("sshd", "nginx", "keepalived"):
+            nodes.start_service(node_state.init_pid, node_state.name, service)
+    (lab_dir / "known_hosts").write_text(configs.known_hosts(host_keys))
+    Path(state.cluster_file).write_text(configs.cluster_yaml(spec, lab_dir))
+    _wait_ready(spec, deadline)
+
+
+def _wait_ready(spec: LabSpec, deadline: float) -> None:
+    """Poll real evidence: sshd accepts, nginx answers its name, every VIP is held by a node."""
+    pending: dict[str, Any] = {}
+    for node in spec.node_specs():
+        pending[f"{node.name} sshd"] = lambda n=node: _tcp_open(n.mgmt_ip, 22)
+        pending[f"{node.name} nginx"] = lambda n=node: _http_text(f"http://{n.svc_ip}/") == (
+            f"{n.name}\n"
+        )
+    for vip in spec.vips():
+        pending[f"VIP {vip}"] = lambda v=vip: bool(vip_holders(spec.node_specs(), v))
+    while pending:
+        for name in [name for name, ready in pending.items() if ready()]:
+            del pending[name]
+        if not pending:
+            return
+        if time.monotonic() > deadline:
+            raise LabError(f"the lab did not get ready in time: waiting for {', '.join(pending)}")
+        time.sleep(0.05)
+
+
+def _tcp_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def _http_text(url: str, timeout: float = 1.0) -> str | None:
+    """GET `url` straight (never through a proxy from the environment)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    try:
+        with opener.open(url, timeout=timeout) as resp:
+            return str(resp.read().decode(errors="replace"))
+    except OSError:
+        return None
+
+
+def node_addresses(netns_name: str, interface: str = configs.SVC_IF) -> list[str]:
+    out = netns.run(["ip", "-n", netns_name, "-j", "addr", "show", "dev", interface], check=False)
+    entries = json.loads(out) if out.strip() else []
+    return [a["local"] for e in entries for a in e.get("addr_info", []) if "local" in a]
+
+
+def vip_holders(node_specs: list[NodeSpec], vip: str) -> list[str]:
+    return [n.name for n in node_specs if vip in node_addresses(n.netns)]
+
+
+def status(lab_dir: Path) -> dict[str, Any]:
+    """What runs in the lab now, from the nodes themselves (never from the state file alone)."""
+    state = load(lab_dir)
+    if state is None:
+        return {"dir": str(lab_dir), "up": False, "nodes": [], "leftovers": _leftovers()}
+    report_nodes = []
+    for node in state.node_states:
+        running = nodes.alive(node.init_pid)
+        services = {
+            name: (
+                ("running" if nodes.service(node.init_pid, name, "status").returncode == 0
+                 else "stopped") if running else "unknown"
+            )
+            for name in ("sshd", "nginx", "keepalived")
+        }  # fmt: skip
+        addresses = node_addresses(node.netns) if running else []
+        report_nodes.append({
+            "name": node.name, "netns": node.netns, "mgmt_ip": node.mgmt_ip,
+            "svc_ip": node.svc_ip, "running": running, "services": services,
+            "vips": [v for v in state.vips if v in addresses], "faults": node.faults,
+        })  # fmt: skip
+    return {
+        "dir": str(lab_dir), "up": all(n["running"] for n in report_nodes),
+        "cluster_file": state.cluster_file, "created_at": state.created_at,
+        "nodes_count": state.nodes, "instances": state.instances,
+        "vrrp_version": state.vrrp_version, "unicast": state.unicast, "vips": state.vips,
+        "nodes": report_nodes, "leftovers": [],
+    }  # fmt: skip
+
+
+def _leftovers() -> list[str]:
+    return [f"namespace {n}" for n in netns.lab_namespaces()] + [
+        f"link {link}" for link in netns.lab_links()
+    ]

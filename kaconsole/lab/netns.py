@@ -1,0 +1,121 @@
+"""Namespaces, bridges, veths and addresses of the lab, and the removal of their leftovers.
+
+Only names starting with `kclab` are ever created or removed; other namespaces on the host
+(for example other tools' `kcs-*`) are never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+from collections.abc import Sequence
+
+from kaconsole.errors import LabError
+from kaconsole.lab.configs import (
+    HOST_MGMT_IP,
+    HOST_SVC_IP,
+    MGMT_BRIDGE,
+    MGMT_IF,
+    MGMT_NET,
+    PREFIX,
+    SVC_BRIDGE,
+    SVC_IF,
+    SVC_NET,
+    NodeSpec,
+)
+
+
+def run(argv: Sequence[str], *, check: bool = True, timeout: float = 10.0) -> str:
+    """Run a host command; on failure raise LabError naming the command and its stderr."""
+    try:
+        proc = subprocess.run(
+            list(argv), capture_output=True, text=True, timeout=timeout, check=False
+        )
+    except FileNotFoundError as exc:
+        raise LabError(f"{argv[0]} is needed and was not found") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise LabError(f"`{' '.join(argv)}` did not finish in {timeout:.0f} s") from exc
+    if check and proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()
+        raise LabError(f"`{' '.join(argv)}` failed: {detail[-1] if detail else proc.returncode}")
+    return proc.stdout
+
+
+def lab_namespaces() -> list[str]:
+    """Names of existing network namespaces created by the lab."""
+    out = run(["ip", "-j", "netns", "list"], check=False).strip()
+    entries = json.loads(out) if out else []
+    return [e["name"] for e in entries if str(e.get("name", "")).startswith(f"{PREFIX}-")]
+
+
+def lab_links() -> list[str]:
+    """Host interfaces created by the lab (bridges and host ends of veths)."""
+    out = run(["ip", "-j", "link", "show"], check=False).strip()
+    entries = json.loads(out) if out else []
+    return [e["ifname"] for e in entries if str(e.get("ifname", "")).startswith(PREFIX)]
+
+
+def namespace_pids(netns: str) -> list[int]:
+    out = run(["ip", "netns", "pids", netns], check=False)
+    return [int(tok) for tok in out.split() if tok.isdigit()]
+
+
+def kill_pids(pids: Sequence[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def remove_leftovers() -> list[str]:
+    """Kill every process in a lab namespace, then delete lab namespaces and links.
+
+    Works from names alone, so it also cleans up after a crashed or killed `lab up`."""
+    removed = []
+    for netns in lab_namespaces():
+        kill_pids(namespace_pids(netns))
+        run(["ip", "netns", "del", netns], check=False)
+        removed.append(f"namespace {netns}")
+    for link in lab_links():
+        run(["ip", "link", "del", link], check=False)
+        removed.append(f"link {link}")
+    return removed
+
+
+def check_subnets_free() -> None:
+    """Refuse to start when the host already routes a lab subnet anywhere but a lab bridge:
+    the lab's addresses must never shadow (or leak onto) a real network."""
+    for net in (MGMT_NET, SVC_NET):
+        out = run(["ip", "-j", "route", "show", "match", f"{net}.0/24"], check=False).strip()
+        for route in json.loads(out) if out else []:
+            dev = str(route.get("dev", ""))
+            if route.get("dst") != "default" and not dev.startswith(PREFIX):
+                raise LabError(
+                    f"the host already routes {net}.0/24 via {dev or '?'}: "
+                    "the lab needs that subnet unused"
+                )
+
+
+def create_bridges() -> None:
+    for bridge, address in ((MGMT_BRIDGE, HOST_MGMT_IP), (SVC_BRIDGE, HOST_SVC_IP)):
+        run(["ip", "link", "add", bridge, "type", "bridge"])
+        run(["ip", "addr", "add", f"{address}/24", "dev", bridge])
+        run(["ip", "link", "set", bridge, "up"])
+
+
+def create_node_network(node: NodeSpec) -> None:
+    """The node's namespace with eth0 (management) and eth1 (service), each a veth to a bridge."""
+    ns = node.netns
+    run(["ip", "netns", "add", ns])
+    links = (
+        (node.host_mgmt_veth, MGMT_IF, MGMT_BRIDGE, node.mgmt_ip),
+        (node.host_svc_veth, SVC_IF, SVC_BRIDGE, node.svc_ip),
+    )
+    for host_end, inner, bridge, address in links:
+        run(["ip", "link", "add", host_end, "type", "veth", "peer", "name", inner, "netns", ns])
+        run(["ip", "link", "set", host_end, "master", bridge, "up"])
+        run(["ip", "-n", ns, "addr", "add", f"{address}/24", "dev", inner])
+        run(["ip", "-n", ns, "link", "set", inner, "up"])
+    run(["ip", "-n", ns, "link", "set", "lo", "up"])

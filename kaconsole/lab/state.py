@@ -1,0 +1,75 @@
+"""What is up, kept in `<lab dir>/state.json` so `down`, `status`, `fault` work from anywhere."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kaconsole.errors import LabError
+
+DEFAULT_DIR = Path("/var/lib/kaconsole/lab")
+STATE_FILE = "state.json"
+
+
+@dataclass(slots=True)
+class NodeState:
+    """One running node: the host pids of its init (pid 1 inside) and of the `unshare` above it."""
+
+    name: str
+    netns: str
+    mgmt_ip: str
+    svc_ip: str
+    init_pid: int
+    unshare_pid: int
+    faults: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class LabState:
+    dir: str
+    nodes: int
+    instances: int
+    vrrp_version: int
+    unicast: bool
+    vips: list[str]
+    cluster_file: str
+    created_at: str
+    node_states: list[NodeState] = field(default_factory=list)
+
+    def node(self, name: str) -> NodeState:
+        for node in self.node_states:
+            if node.name == name:
+                return node
+        known = ", ".join(n.name for n in self.node_states)
+        raise LabError(f"no lab node {name!r} (nodes: {known})")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def state_path(lab_dir: Path) -> Path:
+    return lab_dir / STATE_FILE
+
+
+def save(state: LabState) -> None:
+    """Write atomically (rename), so a concurrent `status` never reads half a file."""
+    path = state_path(Path(state.dir))
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(state.to_json(), indent=2) + "\n")
+    os.replace(tmp, path)
+
+
+def load(lab_dir: Path) -> LabState | None:
+    """The lab's state, or None when no lab was brought up in this directory."""
+    path = state_path(lab_dir)
+    try:
+        raw = json.loads(path.read_text())
+        nodes = [NodeState(**n) for n in raw.pop("node_states")]
+        return LabState(**raw, node_states=nodes)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise LabError(f"{path}: unreadable lab state ({exc}); run `kaconsole lab down`") from exc

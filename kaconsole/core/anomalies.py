@@ -56,11 +56,6 @@ class Anomaly:
         }
 
 
-def vip_address(vip: str) -> str:
-    """`192.168.10.100/24 dev ens33` -> `192.168.10.100`."""
-    return vip.split()[0].split("/")[0] if vip.strip() else vip
-
-
 def instance_names(state: ClusterState) -> list[str]:
     names: dict[str, None] = {}
     for node in state.nodes:
@@ -77,7 +72,7 @@ def summarize(state: ClusterState, name: str) -> InstanceSummary:
     insts = [(n, i) for n in state.nodes if (i := n.instance(name)) is not None]
     spec = next((i.spec for _, i in insts if i.spec is not None), None)
     vrid = spec.vrid if spec else next((i.vrid for _, i in insts if i.vrid is not None), None)
-    vips = tuple(dict.fromkeys(vip_address(v) for _, i in insts if i.spec for v in i.spec.vips))
+    vips = tuple(dict.fromkeys(v for _, i in insts if i.spec for v in i.spec.vips))
     masters = tuple(n.name for n, i in insts if i.state is VrrpState.MASTER)
     holders = tuple(
         n.name for n in state.nodes if n.addresses is not None and n.addresses & set(vips)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kaconsole.core.confmodel import KeepalivedConfig
 from kaconsole.core.events import Advert, LogEvent, VrrpState
 
 
@@ -28,8 +29,26 @@ class InstanceSpec:
     priority: int
     advert_int: float = 1.0
     version: int = 2
+    #: Addresses only, without prefix or options.
     vips: tuple[str, ...] = ()
     nopreempt: bool = False
+
+
+def instance_specs(config: KeepalivedConfig) -> tuple[InstanceSpec, ...]:
+    """The instances of a parsed keepalived.conf that have a VRID (others cannot run)."""
+    return tuple(
+        InstanceSpec(
+            name=i.name,
+            vrid=i.virtual_router_id,
+            priority=i.priority,
+            advert_int=i.advert_int,
+            version=i.version or config.global_defs.vrrp_version,
+            vips=i.vips,
+            nopreempt=i.nopreempt,
+        )
+        for i in config.instances
+        if i.virtual_router_id is not None
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from kaconsole.core.anomalies import find_anomalies, summarize
+from kaconsole.core.confparse import parse_config
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import (
     AddressesObserved,
@@ -19,6 +21,7 @@ from kaconsole.core.facts import (
     Reachability,
     ServiceObserved,
     ServiceState,
+    instance_specs,
 )
 from kaconsole.core.snapshot import snapshot_json
 from kaconsole.core.state import ClusterState, fold, initial_state, reduce
@@ -27,8 +30,8 @@ T0 = datetime(2026, 11, 24, 16, 13, 0)
 VIP = "192.0.2.100"
 ADDR = {"node1": "192.0.2.11", "node2": "192.0.2.12"}
 SPECS = {
-    "node1": InstanceSpec("VI_1", 51, 120, vips=(f"{VIP}/24 dev eth1",)),
-    "node2": InstanceSpec("VI_1", 51, 100, vips=(f"{VIP}/24 dev eth1",)),
+    "node1": InstanceSpec("VI_1", 51, 120, vips=(VIP,)),
+    "node2": InstanceSpec("VI_1", 51, 100, vips=(VIP,)),
 }
 
 
@@ -252,6 +255,12 @@ def test_snapshot_follows_contract_shape() -> None:
     assert inst["master"] == "node1"
     assert inst["vips"] == [VIP]
     assert inst["last_transition"]["cause"] == "startup"
+
+
+def test_specs_from_a_parsed_config(data_dir: Path) -> None:
+    text = (data_dir / "dump" / "keepalived.conf").read_text()
+    (spec,) = instance_specs(parse_config(text))
+    assert spec == InstanceSpec("VI_1", 51, 120, 1.0, 2, ("192.0.2.100",), False)
 
 
 def test_same_facts_same_state() -> None:

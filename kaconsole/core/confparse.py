@@ -48,8 +48,20 @@ def parse_config(text: str, *, path: str = "keepalived.conf", read: ReadFn | Non
     return KeepalivedConfig(
         global_defs=config.global_defs, scripts=config.scripts, instances=config.instances,
         sync_groups=config.sync_groups, virtual_servers=config.virtual_servers,
-        other=config.other, errors=tuple(ctx.errors), warnings=tuple(ctx.warnings),
-        files=tuple(reader.files), config_id=config_id)
+        other=config.other, errors=_in_file_order(ctx.errors, reader.files),
+        warnings=_in_file_order(ctx.warnings, reader.files), files=tuple(reader.files),
+        config_id=config_id)
+
+
+def _in_file_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
+    order = {name: index for index, name in reversed(list(enumerate(files)))}
+
+    def key(item: Problem) -> tuple[int, int]:
+        if item.where is None:
+            return (-1, 0)
+        return (order.get(item.where.file, len(files)), item.where.line)
+
+    return tuple(sorted(problems, key=key))
 
 
 @dataclass(slots=True)

@@ -220,7 +220,7 @@ class Reader:
         strict = keyword != "include"
         report = self._error if strict else self._warn
         base = posixpath.dirname(where.file)
-        pattern = target if target.startswith("/") else posixpath.join(base, target)
+        pattern = posixpath.normpath(posixpath.join(base, target))
         matches: list[str] = []
         for one in expand_braces(pattern):
             if self.glob is not None:
@@ -234,8 +234,8 @@ class Reader:
             if not found:
                 report(f"{keyword} {target}: no file matches {one}", where)
             matches.extend(found)
-        for match in matches:
-            key = posixpath.normpath(match)
+        for found_path in matches:
+            match = key = posixpath.normpath(found_path)
             if key in chain:
                 self._error(f"include cycle: {' -> '.join([*chain, key])}", where)
                 continue

@@ -32,3 +32,20 @@ class InventoryError(InputError):
 
 class LabError(KaconsoleError):
     """The lab cannot be brought up, down or changed; the message says what is needed."""
+
+
+class SshError(KaconsoleError):
+    """A node cannot be reached or refuses us; the message says which node and why."""
+
+    def __init__(self, node: str, message: str) -> None:
+        super().__init__(f"{node}: {message}")
+        self.node = node
+        self.reason = message
+
+
+class HostKeyError(SshError):
+    """The node's host key is unknown (strict policy) or has changed: never connected to."""
+
+
+class ActionRefused(KaconsoleError):
+    """An action was not run: read-only mode, not confirmed, or already running."""

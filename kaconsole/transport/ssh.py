@@ -1,0 +1,172 @@
+"""SSH connections to nodes: one options object from the inventory, strict host keys, our errors.
+
+asyncssh reads ~/.ssh/config itself (Host aliases, User, Port, IdentityFile, ProxyJump) and uses
+the agent; the inventory's explicit settings win over it. Host keys are checked against
+known_hosts; `accept-new` trusts an unknown host once and records its key, but a key that
+*changed* is refused under every policy.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import time
+from pathlib import Path
+from typing import Any
+
+import asyncssh
+
+from kaconsole.core.inventory import Node
+from kaconsole.errors import HostKeyError, SshError
+from kaconsole.transport.runner import Completed
+
+#: Seconds between keepalives, and how many may go unanswered before the link counts as dead:
+#: without them a read on a dead link waits forever.
+KEEPALIVE_INTERVAL = 5.0
+KEEPALIVE_COUNT_MAX = 3
+DEFAULT_KNOWN_HOSTS = "~/.ssh/known_hosts"
+
+
+def known_hosts_path(node: Node) -> Path:
+    return Path(os.path.expanduser(node.ssh.known_hosts or DEFAULT_KNOWN_HOSTS))
+
+
+def _host_pattern(host: str, port: int) -> str:
+    return host if port == 22 else f"[{host}]:{port}"
+
+
+def _known_keys(path: Path, host: str, port: int) -> list[asyncssh.SSHKey] | None:
+    """The keys known_hosts lists for host:port, or None when the host is not listed."""
+    if not path.exists():
+        return None
+    result = asyncssh.read_known_hosts(str(path)).match(host, "", port)
+    keys: list[asyncssh.SSHKey] = list(result[0])
+    return keys or None
+
+
+class _AcceptNewClient(asyncssh.SSHClient):
+    """Trust on first use: an unknown host's key is recorded; a known host must match."""
+
+    def __init__(self, node: Node) -> None:
+        self._node = node
+
+    def validate_host_public_key(
+        self, host: str, addr: str, port: int, key: asyncssh.SSHKey
+    ) -> bool:
+        path = known_hosts_path(self._node)
+        known = _known_keys(path, self._node.host, port)
+        if known is not None:
+            return any(k.public_data == key.public_data for k in known)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        line = (
+            f"{_host_pattern(self._node.host, port)} {key.export_public_key().decode().strip()}\n"
+        )
+        with path.open("a") as handle:
+            handle.write(line)
+        return True
+
+
+def connect_options(node: Node) -> dict[str, Any]:
+    """asyncssh.connect keyword arguments for a node."""
+    s = node.ssh
+    opts: dict[str, Any] = {
+        "connect_timeout": s.connect_timeout,
+        "login_timeout": s.connect_timeout * 2,
+        "keepalive_interval": KEEPALIVE_INTERVAL,
+        "keepalive_count_max": KEEPALIVE_COUNT_MAX,
+    }
+    if s.port != 22:  # 22 is the default: leave room for a Port in ~/.ssh/config
+        opts["port"] = s.port
+    if s.user:
+        opts["username"] = s.user
+    if s.identity_file:
+        opts["client_keys"] = [s.identity_file]
+    if s.jump:
+        opts["tunnel"] = s.jump
+    if s.host_key_policy == "accept-new":
+        opts["known_hosts"] = None
+        opts["client_factory"] = lambda: _AcceptNewClient(node)
+    else:
+        opts["known_hosts"] = str(known_hosts_path(node))
+    return opts
+
+
+async def connect(node: Node) -> asyncssh.SSHClientConnection:
+    """Open the node's one connection; every failure becomes an SshError that says why."""
+    try:
+        return await asyncssh.connect(node.host, **connect_options(node))
+    except asyncssh.HostKeyNotVerifiable:
+        raise _host_key_error(node) from None
+    except asyncssh.PermissionDenied:
+        who = node.ssh.user or "the default user"
+        raise SshError(node.name, f"authentication as {who} refused by {node.host}") from None
+    except TimeoutError:
+        raise SshError(
+            node.name, f"no answer from {node.host} within {node.ssh.connect_timeout:g} s"
+        ) from None
+    except asyncssh.Error as exc:
+        raise SshError(node.name, f"SSH to {node.host} failed: {exc.reason}") from None
+    except OSError as exc:
+        raise SshError(node.name, f"cannot connect to {node.host}: {exc.strerror or exc}") from None
+
+
+def _host_key_error(node: Node) -> HostKeyError:
+    path = known_hosts_path(node)
+    if _known_keys(path, node.host, node.ssh.port) is not None:
+        return HostKeyError(
+            node.name,
+            f"the host key of {node.host} has CHANGED since it was recorded in {path}; "
+            "refusing to connect (a reinstalled host, or someone in the middle). If the change "
+            f"is expected, remove the old key: ssh-keygen -R {node.host} -f {path}",
+        )
+    return HostKeyError(
+        node.name,
+        f"the host key of {node.host} is not in {path}; refusing to connect. Add it after "
+        "checking its fingerprint, or set host_key_policy: accept-new in the cluster file",
+    )
+
+
+def as_privileged(node: Node, command: str) -> str:
+    """The command as it must run for a change: through `sudo -n` when the inventory says."""
+    return f"sudo -n sh -c {shlex.quote(command)}" if node.ssh.sudo else command
+
+
+class SshRunner:
+    """Runs commands over a node's connection (see transport.runner.Runner)."""
+
+    def __init__(self, node: Node, conn: asyncssh.SSHClientConnection) -> None:
+        self.node = node.name
+        self._node = node
+        self._conn = conn
+
+    async def run(self, command: str, *, timeout: float, privileged: bool = False) -> Completed:
+        line = as_privileged(self._node, command) if privileged else command
+        start = time.monotonic()
+        try:
+            result = await self._conn.run(line, check=False, timeout=timeout)
+        except asyncssh.TimeoutError as exc:
+            return Completed(
+                command, None, _text(exc.stdout), _text(exc.stderr), time.monotonic() - start, True
+            )
+        except (asyncssh.Error, OSError) as exc:
+            return Completed(
+                command,
+                None,
+                "",
+                "",
+                time.monotonic() - start,
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        return Completed(
+            command,
+            result.exit_status,
+            _text(result.stdout),
+            _text(result.stderr),
+            time.monotonic() - start,
+        )
+
+
+def _text(data: object) -> str:
+    if isinstance(data, bytes):
+        return data.decode("utf-8", "replace")
+    return data if isinstance(data, str) else ""

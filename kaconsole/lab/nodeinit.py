@@ -28,13 +28,21 @@ FAILED = "init.failed"
 
 
 def setup(hostname: str, node_dir: Path) -> None:
+    """Binds first: the node directory may itself live under /tmp or /run, hidden once the
+    node's own tmpfs is mounted there."""
     socket.sethostname(hostname)
-    for target, mode in TMPFS:
-        subprocess.run(["mount", "-t", "tmpfs", "-o", f"mode={mode}", "tmpfs", target], check=True)
     for source, target in BINDS:
         os.makedirs(target, exist_ok=True)
         subprocess.run(["mount", "--bind", str(node_dir / source), target], check=True)
+    for target, mode in TMPFS:
+        subprocess.run(["mount", "-t", "tmpfs", "-o", f"mode={mode}", "tmpfs", target], check=True)
     os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+
+
+def _mark(dir_fd: int, name: str, text: str) -> None:
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644, dir_fd=dir_fd)
+    with os.fdopen(fd, "w") as out:
+        out.write(text)
 
 
 def reap_forever() -> None:
@@ -50,12 +58,14 @@ def reap_forever() -> None:
 
 def main(argv: list[str]) -> int:
     hostname, node_dir = argv[0], Path(argv[1])
+    dir_fd = os.open(node_dir, os.O_RDONLY | os.O_DIRECTORY)  # still reachable after the mounts
     try:
         setup(hostname, node_dir)
     except (OSError, subprocess.CalledProcessError) as exc:
-        (node_dir / FAILED).write_text(f"{exc}\n")
+        _mark(dir_fd, FAILED, f"{exc}\n")
         return 1
-    (node_dir / READY).write_text(f"{os.getpid()}\n")
+    _mark(dir_fd, READY, f"{os.getpid()}\n")
+    os.close(dir_fd)
     reap_forever()
     return 0  # pragma: no cover - reap_forever only ends when the node is killed
 

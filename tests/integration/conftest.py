@@ -1,0 +1,40 @@
+"""The lab for integration tests: one per session, driven over real SSH with strict host keys.
+
+If the lab cannot start the tests skip, unless KACONSOLE_LAB_REQUIRED=1 (CI): then they fail.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from labkit import Lab, unavailable
+
+from kaconsole.errors import LabError
+from kaconsole.lab import control
+from kaconsole.lab.configs import LabSpec
+
+
+@pytest.fixture(scope="session")
+def lab() -> Iterator[Lab]:
+    # Outside /tmp (nodes mount their own /tmp over it) and not world-writable (0700).
+    base = Path("/var/lib/kaconsole")
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        root = Path(tempfile.mkdtemp(prefix="test-lab-", dir=base))
+    except OSError as exc:
+        unavailable(f"cannot create a lab directory under {base}: {exc}")
+    try:
+        control.preflight()
+        started = time.monotonic()
+        state = control.up(root / "lab", LabSpec())
+        seconds = time.monotonic() - started
+    except LabError as exc:
+        unavailable(str(exc))
+    yield Lab(root / "lab", state, seconds)
+    control.down(root / "lab")
+    shutil.rmtree(root, ignore_errors=True)

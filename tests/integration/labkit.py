@@ -1,0 +1,97 @@
+"""Helpers for the lab integration tests: reach nodes over real SSH (strict host keys), poll."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+import urllib.request
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import asyncssh
+import pytest
+
+from kaconsole.lab import netns
+from kaconsole.lab.state import LabState
+
+
+@dataclass
+class Lab:
+    """The running lab and how to reach its nodes."""
+
+    dir: Path
+    state: LabState
+    up_seconds: float
+
+    @property
+    def vip(self) -> str:
+        return self.state.vips[0]
+
+    def host(self, node: str) -> str:
+        return self.state.node(node).mgmt_ip
+
+    async def connect(self, node: str, timeout: float = 5.0) -> asyncssh.SSHClientConnection:
+        return await asyncssh.connect(
+            self.host(node),
+            username="root",
+            client_keys=[str(self.dir / "id_ed25519")],
+            known_hosts=str(self.dir / "known_hosts"),
+            connect_timeout=timeout,
+            keepalive_interval=2,
+        )
+
+    async def sh(self, node: str, command: str, timeout: float = 15.0) -> tuple[int | None, str]:
+        """Run a command on a node over SSH; (exit status, stdout)."""
+        async with await self.connect(node) as conn:
+            result = await conn.run(command, check=False, timeout=timeout)
+        return result.exit_status, str(result.stdout)
+
+    async def vip_holders(self) -> list[str]:
+        holders = []
+        for node in self.state.node_states:
+            _, out = await self.sh(node.name, "ip -j addr show dev eth1")
+            if any(a.get("local") == self.vip for e in json.loads(out) for a in e["addr_info"]):
+                holders.append(node.name)
+        return holders
+
+    async def holders_are(self, expected: list[str]) -> bool:
+        return await self.vip_holders() == expected
+
+    def http_vip(self) -> str | None:
+        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        try:
+            with opener.open(f"http://{self.vip}/", timeout=1) as resp:
+                return str(resp.read().decode())
+        except OSError:
+            return None
+
+
+async def eventually(
+    what: str, check: Callable[[], Awaitable[bool]], timeout: float = 12.0
+) -> float:
+    """Poll `check` until true; returns the seconds it took, fails the test on timeout."""
+    started = time.monotonic()
+    while not await check():
+        if time.monotonic() - started > timeout:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}")
+        await asyncio.sleep(0.2)
+    return time.monotonic() - started
+
+
+def unavailable(reason: str) -> NoReturn:
+    if os.environ.get("KACONSOLE_LAB_REQUIRED") == "1":
+        pytest.fail(f"the lab is required (KACONSOLE_LAB_REQUIRED=1) but cannot start: {reason}")
+    pytest.skip(f"lab unavailable: {reason}")
+
+
+def leftovers() -> list[str]:
+    """Namespaces, links and host mounts of the lab that still exist."""
+    found = [f"namespace {n}" for n in netns.lab_namespaces()]
+    found += [f"link {link}" for link in netns.lab_links()]
+    mounts = Path("/proc/self/mountinfo").read_text()
+    found += [f"mount {line.split()[4]}" for line in mounts.splitlines() if "kclab" in line]
+    return found

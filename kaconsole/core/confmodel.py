@@ -44,15 +44,20 @@ class Problem:
                 "message": self.message}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, repr=False)
 class Stmt:
     """One configuration statement as keepalived tokenises it: keyword, arguments and, for a
-    block, the statements inside its braces (`body` is None when there is no block)."""
+    block, the statements inside its braces (`body` is None when there is no block).
+    Its repr and JSON mask the arguments of secret keywords (`password`, `key` ...)."""
 
     key: str
     args: tuple[str, ...]
     where: Where
     body: tuple[Stmt, ...] | None = None
+
+    def __repr__(self) -> str:
+        return (f"Stmt(key={self.key!r}, args={tuple(redact_args(self.key, self.args))!r}, "
+                f"where={self.where!r}, body={self.body!r})")
 
     def words(self) -> tuple[str, ...]:
         return (self.key, *self.args)

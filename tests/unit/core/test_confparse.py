@@ -63,7 +63,8 @@ def test_reference_globals_and_locations(conf: Path) -> None:
     assert config.script("monitor_nginx") is not None
     assert config.script("monitor_nginx").locations["weight"] == Where(path, 13)  # type: ignore[union-attr]
     auth = instance.authentication
-    assert auth is not None and auth.auth_pass is not None
+    assert auth is not None
+    assert auth.auth_pass is not None
     assert auth.auth_pass.reveal() == "cluster_pass"
     assert instance.vips == ("192.168.10.100",)
     assert (instance.virtual_ipaddress[0].prefix, instance.virtual_ipaddress[0].dev) == (
@@ -95,7 +96,8 @@ def test_unicast_instance_every_field(conf: Path) -> None:
     assert (i.advert_int, i.nopreempt, i.preempt_delay, i.accept, i.unicast_src_ip) == (
         2.0, True, 30.0, True, "10.10.0.11")
     assert i.unicast_peer == ("10.10.0.12", "10.10.0.13")
-    assert i.authentication is not None and i.authentication.auth_type == "AH"
+    assert i.authentication is not None
+    assert i.authentication.auth_type == "AH"
     assert i.authentication.auth_pass is not None
     assert i.authentication.auth_pass.reveal() == "long secret"
     assert i.virtual_ipaddress[0].label == "ens192:vip"
@@ -151,7 +153,8 @@ def test_lvs_virtual_and_real_servers(conf: Path) -> None:
 def test_include_tree_on_disk(conf: Path) -> None:
     config = load(conf / "include" / "keepalived.conf")
     assert [s.name for s in config.scripts] == ["chk_nginx", "chk_notify_fifo"]
-    assert config.scripts[0].timeout == 1.0 and config.scripts[0].user == "nobody"
+    assert config.scripts[0].timeout == 1.0
+    assert config.scripts[0].user == "nobody"
     web, db = config.instances
     assert web.vips == ("10.0.0.100", "10.0.0.101")
     assert web.virtual_ipaddress[0].where.file.endswith("include/common/web-vips.inc")

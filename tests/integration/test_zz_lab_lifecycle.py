@@ -1,0 +1,69 @@
+"""Teardown leaves nothing behind; `lab up` cleans a crashed lab's leftovers and builds variants.
+
+Runs last (file name): it takes the session lab down.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from labkit import Lab, leftovers
+
+from kaconsole.lab import control, netns, nodes
+
+pytestmark = pytest.mark.lab
+
+
+def test_down_leaves_no_namespace_link_mount_or_process(lab: Lab) -> None:
+    pids = [pid for n in lab.state.node_states for pid in netns.namespace_pids(n.netns)]
+    pids += [pid for n in lab.state.node_states for pid in (n.init_pid, n.unshare_pid)]
+    assert len(pids) >= 2 * 5  # per node: init, sshd, nginx x2, keepalived x2 (+ unshare)
+    removed = control.down(lab.dir)
+    assert "namespace kclab-node1" in removed
+    assert leftovers() == []
+    assert [p for p in pids if nodes.alive(p)] == []
+    assert not (lab.dir / "state.json").exists()
+    status = control.status(lab.dir)
+    assert status["up"] is False
+    assert status["leftovers"] == []
+
+
+def test_up_removes_leftovers_and_builds_v3_unicast_variants(lab: Lab) -> None:
+    lab_dir = lab.dir.parent / "variant"
+    # what a crashed lab leaves: a namespace and a link with the lab's prefix
+    netns.run(["ip", "netns", "add", "kclab-stale"])
+    netns.run(["ip", "link", "add", "kclab-stale0", "type", "bridge"])
+    up = _cli("up", "--nodes", "3", "--instances", "2", "--vrrp-version", "3", "--unicast",
+              "--dir", str(lab_dir), "--json")  # fmt: skip
+    try:
+        assert up.returncode == 0, up.stderr
+        report = json.loads(up.stdout)
+        assert report["seconds"] < 10
+        assert "kclab-stale" not in netns.lab_namespaces()
+        assert "kclab-stale0" not in netns.lab_links()
+        assert [n["name"] for n in report["node_states"]] == ["node1", "node2", "node3"]
+        conf = (lab_dir / "nodes/node3/etc/keepalived/keepalived.conf").read_text()
+        assert "vrrp_version 3" in conf
+        assert "authentication" not in conf  # keepalived refuses it with VRRPv3
+        assert "unicast_peer {\n        203.0.113.11\n        203.0.113.12\n    }" in conf
+        assert "priority 80" in conf
+        for vip in ("203.0.113.100", "203.0.113.101"):
+            assert vip in control.node_addresses("kclab-node1")
+        status = json.loads(_cli("status", "--dir", str(lab_dir), "--json").stdout)
+        assert status["up"] is True
+        assert [n["vips"] for n in status["nodes"]] == [["203.0.113.100", "203.0.113.101"], [], []]
+    finally:
+        down = _cli("down", "--dir", str(lab_dir))
+    assert down.returncode == 0, down.stderr
+    assert leftovers() == []
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kaconsole", "lab", *args],
+        capture_output=True, text=True, timeout=60, check=False, cwd=Path(__file__).parent,
+    )  # fmt: skip

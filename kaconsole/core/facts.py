@@ -110,9 +110,40 @@ class DumpObserved:
 
 @dataclass(frozen=True, slots=True)
 class ConfigObserved:
+    """The node's keepalived.conf as read (includes followed); `instances` what the state needs."""
+
     node: str
     instances: tuple[InstanceSpec, ...]
     at: float
+    config: KeepalivedConfig | None = None
+
+    @classmethod
+    def of(cls, node: str, config: KeepalivedConfig, at: float) -> ConfigObserved:
+        return cls(node, instance_specs(config), at, config)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStatus:
+    """One of a node's streams (log, capture, poll, dump, config) works or degraded, and why."""
+
+    node: str
+    channel: str
+    ok: bool
+    at: float
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeResult:
+    """One HTTP GET through the VIP (the cluster file's `vip_probe`), from the console's host."""
+
+    url: str
+    ok: bool
+    at: float
+    duration: float
+    status: int | None = None
+    body: str = ""
+    error: str | None = None
 
 
 Fact = (
@@ -123,4 +154,6 @@ Fact = (
     | AddressesObserved
     | DumpObserved
     | ConfigObserved
+    | ChannelStatus
+    | ProbeResult
 )

@@ -13,15 +13,18 @@ from types import MappingProxyType
 from typing import Any
 
 from kaconsole.core.causes import Evidence, infer_cause
+from kaconsole.core.confmodel import KeepalivedConfig
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import (
     AddressesObserved,
     AdvertSeen,
+    ChannelStatus,
     ConfigObserved,
     DumpObserved,
     Fact,
     InstanceSpec,
     LogSeen,
+    ProbeResult,
     Reachability,
     ServiceObserved,
     ServiceState,
@@ -101,6 +104,9 @@ class NodeState:
     started_at: float | None = None
     #: Last time a node-wide sign was logged, by tag (e.g. "timer_expired": CPU starvation).
     signs: Mapping[str, float] = field(default_factory=_empty)
+    #: Streams that do not work, by channel name, with the reason (a missing tool, an error).
+    degraded: Mapping[str, str] = field(default_factory=_empty)
+    config: KeepalivedConfig | None = None
 
     def instance(self, name: str) -> InstanceState | None:
         return next((i for i in self.instances if i.name == name), None)
@@ -124,6 +130,7 @@ class ClusterState:
     wire: Mapping[int, Mapping[str, WireSource]] = field(default_factory=_empty)
     transitions: tuple[Transition, ...] = ()
     clock: float | None = None
+    probe: ProbeResult | None = None
 
     def node(self, name: str) -> NodeState | None:
         return next((n for n in self.nodes if n.name == name), None)
@@ -144,6 +151,8 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
     """Fold one fact into the state. Facts about unknown nodes are ignored."""
     if isinstance(fact, AdvertSeen):
         return _advance(_on_advert(state, fact), fact.advert.ts)
+    if isinstance(fact, ProbeResult):
+        return _advance(replace(state, probe=fact), fact.at)
     node = state.node(fact.node)
     if node is None:
         return state
@@ -161,9 +170,14 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
     elif isinstance(fact, AddressesObserved):
         state = _put_node(state, replace(node, addresses=fact.addresses))
     elif isinstance(fact, ConfigObserved):
-        state = _put_node(
-            state, replace(node, instances=_apply_specs(node.instances, fact.instances))
-        )
+        instances = _apply_specs(node.instances, fact.instances)
+        config = fact.config or node.config
+        state = _put_node(state, replace(node, instances=instances, config=config))
+    elif isinstance(fact, ChannelStatus):
+        degraded = {k: v for k, v in node.degraded.items() if k != fact.channel}
+        if not fact.ok:
+            degraded[fact.channel] = fact.message or "not working"
+        state = _put_node(state, replace(node, degraded=MappingProxyType(degraded)))
     else:
         state = _on_dump(state, node, fact)
     return _advance(state, fact.at)

@@ -168,7 +168,7 @@ def load_cluster(path: str | Path) -> Cluster:
 
 
 def parse_cluster(text: str, path: str = "<string>") -> Cluster:
-    """Validate cluster YAML `text`; `path` names it in errors and anchors relative key paths."""
+    """Validate cluster YAML `text`; `path` names it in errors and anchors relative key files."""
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:

@@ -1,16 +1,14 @@
 """keepalived.conf -> `KeepalivedConfig` (CONTRACTS.md section 5).
 
-`confread` turns the text into a tree of statements the way keepalived reads it; this module
-gives the statements keepalived's meaning and defaults. Unknown keys and blocks are kept
-(`extra`, `other`); a bad value is a warning with file:line, a syntax error an error; nothing
-raises on bad input.
+`confread` and `confsyntax` turn the text into a tree of statements the way keepalived reads
+it; this module gives the statements keepalived's meaning and defaults. Unknown keys and
+blocks are kept (`extra`, `other`); a bad value is a warning with file:line, a syntax error an
+error; nothing raises on bad input.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +28,25 @@ from kaconsole.core.confmodel import (
     VrrpScript,
     Where,
 )
-from kaconsole.core.confread import GlobFn, Reader, ReadFn, build_tree, problem
+from kaconsole.core.confread import GlobFn, Reader, ReadFn
+from kaconsole.core.confsyntax import build_tree
+from kaconsole.core.confvalues import (
+    Conv,
+    Ctx,
+    Fields,
+    Special,
+    block,
+    fields,
+    flag,
+    integer,
+    plain_map,
+    ranged,
+    seconds,
+    setter,
+    text,
+    upper,
+    words,
+)
 from kaconsole.core.redact import Secret
 
 __all__ = ["KeepalivedConfig", "parse_config"]
@@ -43,7 +59,7 @@ def parse_config(text: str, *, path: str = "keepalived.conf", read: ReadFn | Non
     `@ID` line applies, every `@^ID` line does)."""
     reader = Reader(read=read, glob=glob, config_id=config_id)
     tree = build_tree(reader.pieces(text, path), reader.errors)
-    ctx = _Ctx(reader.errors, reader.warnings)
+    ctx = Ctx(reader.errors, reader.warnings)
     config = _build(tree, ctx)
     return KeepalivedConfig(
         global_defs=config.global_defs, scripts=config.scripts, instances=config.instances,
@@ -64,174 +80,40 @@ def _in_file_order(problems: list[Problem], files: list[str]) -> tuple[Problem, 
     return tuple(sorted(problems, key=key))
 
 
-@dataclass(slots=True)
-class _Ctx:
-    errors: list[Problem]
-    warnings: list[Problem]
-
-    def warn(self, message: str, where: Where) -> None:
-        self.warnings.append(problem(message, where))
-
-    def error(self, message: str, where: Where) -> None:
-        self.errors.append(problem(message, where))
-
-
-Conv = Callable[[Stmt, _Ctx], Any]
-
-
-def _text(stmt: Stmt, ctx: _Ctx) -> str | None:
-    if not stmt.args:
-        ctx.warn(f"{stmt.key}: missing value", stmt.where)
-        return None
-    return stmt.args[0]
-
-
-def _upper(stmt: Stmt, ctx: _Ctx) -> str | None:
-    value = _text(stmt, ctx)
-    return value.upper() if value is not None else None
-
-
-def _words(stmt: Stmt, ctx: _Ctx) -> str | None:
-    if not stmt.args:
-        ctx.warn(f"{stmt.key}: missing value", stmt.where)
-        return None
-    return " ".join(stmt.args)
-
-
-_TRUTH = {"true": True, "on": True, "yes": True, "false": False, "off": False, "no": False}
-
-
-def _flag(stmt: Stmt, ctx: _Ctx) -> bool:
-    """A keyword alone means on; keepalived also takes on|off|true|false|yes|no."""
-    if not stmt.args:
-        return True
-    value = _TRUTH.get(stmt.args[0].lower())
-    if value is None:
-        ctx.warn(f"{stmt.key}: '{stmt.args[0]}' is not on/off/true/false/yes/no", stmt.where)
-        return True
-    return value
-
-
-def _int(stmt: Stmt, ctx: _Ctx) -> int | None:
-    value = _text(stmt, ctx)
-    if value is None:
-        return None
-    try:
-        return int(value, 10)
-    except ValueError:
-        ctx.warn(f"{stmt.key}: '{value}' is not a whole number", stmt.where)
-        return None
-
-
-def _float(stmt: Stmt, ctx: _Ctx) -> float | None:
-    value = _text(stmt, ctx)
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or not re.fullmatch(r"[0-9.]+", value):
-        ctx.warn(f"{stmt.key}: '{value}' is not a number of seconds", stmt.where)
-        return None
-    return number
-
-
-def _ranged(low: int, high: int) -> Conv:
-    def conv(stmt: Stmt, ctx: _Ctx) -> int | None:
-        value = _int(stmt, ctx)
-        if value is not None and not low <= value <= high:
-            ctx.warn(f"{stmt.key}: {value} is outside {low}..{high}", stmt.where)
-        return value
-    return conv
-
-
-@dataclass(slots=True)
-class _Fields:
-    """What a block's statements give: dataclass arguments, where each key is, unknown keys."""
-
-    values: dict[str, Any] = field(default_factory=dict)
-    locations: dict[str, Where] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-Special = Callable[[Stmt, _Fields, _Ctx], None]
-
-
-def _fields(body: Iterable[Stmt], convs: Mapping[str, tuple[str, Conv]],
-            specials: Mapping[str, Special], ctx: _Ctx) -> _Fields:
-    out = _Fields()
-    unknown: list[Stmt] = []
-    for stmt in body:
-        out.locations[stmt.key] = stmt.where
-        if stmt.key in convs:
-            name, conv = convs[stmt.key]
-            value = conv(stmt, ctx)
-            if value is not None:
-                out.values[name] = value
-        elif stmt.key in specials:
-            specials[stmt.key](stmt, out, ctx)
-        else:
-            unknown.append(stmt)
-    out.extra = _plain_map(unknown)
-    return out
-
-
-def _plain_map(stmts: Iterable[Stmt]) -> dict[str, Any]:
-    """Statements the model does not know, by keyword; a repeated keyword lists its values."""
-    grouped: dict[str, list[Any]] = {}
-    for stmt in stmts:
-        grouped.setdefault(stmt.key, []).append(stmt.plain())
-    return {key: values[0] if len(values) == 1 else values for key, values in grouped.items()}
-
-
-def _set(name: str, value: Any) -> Special:
-    def special(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
-        out.values[name] = value
-    return special
-
-
-def _block(stmt: Stmt, ctx: _Ctx) -> tuple[Stmt, ...]:
-    if stmt.body is None:
-        ctx.error(f"{stmt.key}: missing '{{' block", stmt.where)
-        return ()
-    return stmt.body
-
-
 # ---------------------------------------------------------------- global_defs, vrrp_script
 
 _GLOBAL: dict[str, tuple[str, Conv]] = {
-    "router_id": ("router_id", _text),
-    "vrrp_strict": ("vrrp_strict", _flag),
-    "vrrp_version": ("vrrp_version", _ranged(2, 3)),
-    "enable_script_security": ("enable_script_security", _flag),
-    "script_user": ("script_user", _words),
-    "vrrp_garp_interval": ("vrrp_garp_interval", _float),
-    "vrrp_gna_interval": ("vrrp_gna_interval", _float),
+    "router_id": ("router_id", text),
+    "vrrp_strict": ("vrrp_strict", flag),
+    "vrrp_version": ("vrrp_version", ranged(2, 3)),
+    "enable_script_security": ("enable_script_security", flag),
+    "script_user": ("script_user", words),
+    "vrrp_garp_interval": ("vrrp_garp_interval", seconds),
+    "vrrp_gna_interval": ("vrrp_gna_interval", seconds),
     "vrrp_iptables": ("vrrp_iptables", lambda stmt, ctx: True),
-    "vrrp_skip_check_adv_addr": ("vrrp_skip_check_adv_addr", _flag),
+    "vrrp_skip_check_adv_addr": ("vrrp_skip_check_adv_addr", flag),
 }
 
 _SCRIPT: dict[str, tuple[str, Conv]] = {
-    "script": ("script", _words),
-    "interval": ("interval", _float),
-    "fall": ("fall", _int),
-    "rise": ("rise", _int),
-    "timeout": ("timeout", _float),
-    "user": ("user", _words),
-    "init_fail": ("init_fail", _flag),
+    "script": ("script", words),
+    "interval": ("interval", seconds),
+    "fall": ("fall", integer),
+    "rise": ("rise", integer),
+    "timeout": ("timeout", seconds),
+    "user": ("user", words),
+    "init_fail": ("init_fail", flag),
 }
 
 
-def _script_weight(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
-    weight = _ranged(-253, 253)(stmt, ctx)
+def _script_weight(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
+    weight = ranged(-253, 253)(stmt, ctx)
     if weight is not None:
         out.values["weight"] = weight
     out.values["weight_reverse"] = "reverse" in stmt.args[1:]
 
 
-def _vrrp_script(stmt: Stmt, name: str, ctx: _Ctx) -> VrrpScript:
-    got = _fields(_block(stmt, ctx), _SCRIPT, {"weight": _script_weight}, ctx)
+def _vrrp_script(stmt: Stmt, name: str, ctx: Ctx) -> VrrpScript:
+    got = fields(block(stmt, ctx), _SCRIPT, {"weight": _script_weight}, ctx)
     return VrrpScript(name=name, where=stmt.where, locations=got.locations, extra=got.extra,
                       **got.values)
 
@@ -239,16 +121,16 @@ def _vrrp_script(stmt: Stmt, name: str, ctx: _Ctx) -> VrrpScript:
 # ---------------------------------------------------------------- vrrp_instance
 
 _INSTANCE: dict[str, tuple[str, Conv]] = {
-    "state": ("state", _upper),
-    "interface": ("interface", _text),
-    "virtual_router_id": ("virtual_router_id", _ranged(1, 255)),
-    "priority": ("priority", _ranged(1, 255)),
-    "advert_int": ("advert_int", _float),
-    "preempt_delay": ("preempt_delay", _float),
-    "strict_mode": ("strict_mode", _flag),
-    "version": ("version", _ranged(2, 3)),
-    "unicast_src_ip": ("unicast_src_ip", _text),
-    "mcast_src_ip": ("mcast_src_ip", _text),
+    "state": ("state", upper),
+    "interface": ("interface", text),
+    "virtual_router_id": ("virtual_router_id", ranged(1, 255)),
+    "priority": ("priority", ranged(1, 255)),
+    "advert_int": ("advert_int", seconds),
+    "preempt_delay": ("preempt_delay", seconds),
+    "strict_mode": ("strict_mode", flag),
+    "version": ("version", ranged(2, 3)),
+    "unicast_src_ip": ("unicast_src_ip", text),
+    "mcast_src_ip": ("mcast_src_ip", text),
 }
 
 _NOTIFY = ("notify", "notify_master", "notify_backup", "notify_fault", "notify_stop",
@@ -258,17 +140,17 @@ _GARP = ("garp_master_delay", "garp_master_refresh", "garp_master_repeat",
          "garp_interval", "gna_interval", "garp_extra_if", "vmac_garp_intvl")
 
 
-def _notify(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+def _notify(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
     """`notify_master "CMD ARGS" [USER [GROUP]]`: the command, and the user when given."""
     notify = out.values.setdefault("notify", {})
-    command = _text(stmt, ctx)
+    command = text(stmt, ctx)
     if command is not None:
         notify[stmt.key] = command
     if len(stmt.args) > 1:
         notify[f"{stmt.key}_user"] = " ".join(stmt.args[1:])
 
 
-def _garp(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+def _garp(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
     garp = out.values.setdefault("garp", {})
     if not stmt.args:
         garp[stmt.key] = True
@@ -277,14 +159,14 @@ def _garp(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
     garp[stmt.key] = float(value) if re.fullmatch(r"[0-9]+(\.[0-9]*)?", value) else value
 
 
-def _authentication(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+def _authentication(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
     auth_type: str | None = None
     auth_pass: Secret | None = None
-    for child in _block(stmt, ctx):
+    for child in block(stmt, ctx):
         if child.key == "auth_type":
-            auth_type = _upper(child, ctx)
+            auth_type = upper(child, ctx)
         elif child.key == "auth_pass":
-            value = _text(child, ctx)
+            value = text(child, ctx)
             auth_pass = Secret(value) if value is not None else None
         out.locations[child.key] = child.where
     out.values["authentication"] = Authentication(auth_type, auth_pass)
@@ -298,19 +180,19 @@ def _address(words: tuple[str, ...], where: Where) -> VirtualAddress:
                           dev=options.get("dev"), label=options.get("label"))
 
 
-def _vips(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+def _vips(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
     out.values[stmt.key] = tuple(_address(child.words(), child.where)
-                                 for child in _block(stmt, ctx))
+                                 for child in block(stmt, ctx))
 
 
-def _unicast_peer(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
-    out.values["unicast_peer"] = tuple(child.key for child in _block(stmt, ctx))
+def _unicast_peer(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
+    out.values["unicast_peer"] = tuple(child.key for child in block(stmt, ctx))
 
 
-def _tracks(stmt: Stmt, ctx: _Ctx) -> tuple[Track, ...]:
+def _tracks(stmt: Stmt, ctx: Ctx) -> tuple[Track, ...]:
     """`NAME [weight N [reverse]]` lines of a track_script / track_interface block."""
     tracks = []
-    for child in _block(stmt, ctx):
+    for child in block(stmt, ctx):
         weight: int | None = None
         if "weight" in child.args:
             at = child.args.index("weight")
@@ -324,13 +206,13 @@ def _tracks(stmt: Stmt, ctx: _Ctx) -> tuple[Track, ...]:
     return tuple(tracks)
 
 
-def _track(stmt: Stmt, out: _Fields, ctx: _Ctx) -> None:
+def _track(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
     out.values[stmt.key] = _tracks(stmt, ctx)
 
 
 _INSTANCE_SPECIAL: dict[str, Special] = {
-    "nopreempt": _set("nopreempt", True), "preempt": _set("nopreempt", False),
-    "accept": _set("accept", True), "no_accept": _set("accept", False),
+    "nopreempt": setter("nopreempt", True), "preempt": setter("nopreempt", False),
+    "accept": setter("accept", True), "no_accept": setter("accept", False),
     "authentication": _authentication, "virtual_ipaddress": _vips,
     "virtual_ipaddress_excluded": _vips, "unicast_peer": _unicast_peer,
     "track_script": _track, "track_interface": _track,
@@ -338,37 +220,40 @@ _INSTANCE_SPECIAL: dict[str, Special] = {
 }
 
 
-def _vrrp_instance(stmt: Stmt, name: str, ctx: _Ctx) -> VrrpInstance:
-    got = _fields(_block(stmt, ctx), _INSTANCE, _INSTANCE_SPECIAL, ctx)
+def _vrrp_instance(stmt: Stmt, name: str, ctx: Ctx) -> VrrpInstance:
+    got = fields(block(stmt, ctx), _INSTANCE, _INSTANCE_SPECIAL, ctx)
     return VrrpInstance(name=name, where=stmt.where, locations=got.locations, extra=got.extra,
                         **got.values)
 
 
-def _sync_group(stmt: Stmt, name: str, ctx: _Ctx) -> SyncGroup:
-    specials: dict[str, Special] = {
-        "group": lambda s, out, c: out.values.__setitem__(
-            "group", tuple(child.key for child in _block(s, c))),
-        "track_script": _track, **dict.fromkeys(_NOTIFY, _notify),
-    }
-    got = _fields(_block(stmt, ctx), {}, specials, ctx)
+def _members(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
+    out.values["group"] = tuple(child.key for child in block(stmt, ctx))
+
+
+_GROUP_SPECIAL: dict[str, Special] = {
+    "group": _members, "track_script": _track, **dict.fromkeys(_NOTIFY, _notify)}
+
+
+def _sync_group(stmt: Stmt, name: str, ctx: Ctx) -> SyncGroup:
+    got = fields(block(stmt, ctx), {}, _GROUP_SPECIAL, ctx)
     return SyncGroup(name=name, where=stmt.where, extra=got.extra, **got.values)
 
 
 # ---------------------------------------------------------------- virtual_server
 
 _VS: dict[str, tuple[str, Conv]] = {
-    "protocol": ("protocol", _upper),
-    "lb_algo": ("lb_algo", _text), "lvs_sched": ("lb_algo", _text),
-    "lb_kind": ("lb_kind", _upper), "lvs_method": ("lb_kind", _upper),
-    "delay_loop": ("delay_loop", _float),
-    "persistence_timeout": ("persistence_timeout", _int),
-    "sorry_server": ("sorry_server", _words),
+    "protocol": ("protocol", upper),
+    "lb_algo": ("lb_algo", text), "lvs_sched": ("lb_algo", text),
+    "lb_kind": ("lb_kind", upper), "lvs_method": ("lb_kind", upper),
+    "delay_loop": ("delay_loop", seconds),
+    "persistence_timeout": ("persistence_timeout", integer),
+    "sorry_server": ("sorry_server", words),
 }
 _CHECKERS = frozenset({"HTTP_GET", "SSL_GET", "TCP_CHECK", "MISC_CHECK", "SMTP_CHECK",
                        "DNS_CHECK", "BFD_CHECK", "PING_CHECK", "UDP_CHECK", "FILE_CHECK"})
 
 
-def _port(raw: str | None, stmt: Stmt, ctx: _Ctx) -> int | None:
+def _port(raw: str | None, stmt: Stmt, ctx: Ctx) -> int | None:
     if raw is None:
         return None
     if raw.isdigit() and int(raw) <= 65535:
@@ -377,16 +262,16 @@ def _port(raw: str | None, stmt: Stmt, ctx: _Ctx) -> int | None:
     return None
 
 
-def _real_server(stmt: Stmt, ctx: _Ctx) -> RealServer | None:
+def _real_server(stmt: Stmt, ctx: Ctx) -> RealServer | None:
     if not stmt.args:
         ctx.error("real_server without an address", stmt.where)
         return None
     checkers: list[Checker] = []
 
-    def checker(child: Stmt, out: _Fields, c: _Ctx) -> None:
-        checkers.append(Checker(child.key, child.where, _plain_map(_block(child, c))))
+    def checker(child: Stmt, out: Fields, c: Ctx) -> None:
+        checkers.append(Checker(child.key, child.where, plain_map(block(child, c))))
 
-    got = _fields(_block(stmt, ctx), {"weight": ("weight", _int)},
+    got = fields(block(stmt, ctx), {"weight": ("weight", integer)},
                   dict.fromkeys(_CHECKERS, checker), ctx)
     port = _port(stmt.args[1] if len(stmt.args) > 1 else None, stmt, ctx)
     return RealServer(address=stmt.args[0], where=stmt.where, port=port,
@@ -394,18 +279,18 @@ def _real_server(stmt: Stmt, ctx: _Ctx) -> RealServer | None:
                       **got.values)
 
 
-def _virtual_server(stmt: Stmt, ctx: _Ctx) -> VirtualServer | None:
+def _virtual_server(stmt: Stmt, ctx: Ctx) -> VirtualServer | None:
     if not stmt.args:
         ctx.error("virtual_server without an address", stmt.where)
         return None
     servers: list[RealServer] = []
 
-    def real(child: Stmt, out: _Fields, c: _Ctx) -> None:
+    def real(child: Stmt, out: Fields, c: Ctx) -> None:
         server = _real_server(child, c)
         if server is not None:
             servers.append(server)
 
-    got = _fields(_block(stmt, ctx), _VS, {"real_server": real}, ctx)
+    got = fields(block(stmt, ctx), _VS, {"real_server": real}, ctx)
     if stmt.args[0] in ("fwmark", "group"):
         address, port = " ".join(stmt.args[:2]), None
     else:
@@ -432,7 +317,7 @@ _NAMED = {"vrrp_script": _vrrp_script, "vrrp_instance": _vrrp_instance,
           "vrrp_sync_group": _sync_group}
 
 
-def _build(tree: list[Stmt], ctx: _Ctx) -> _Top:
+def _build(tree: list[Stmt], ctx: Ctx) -> _Top:
     global_body: list[Stmt] = []
     global_where: Where | None = None
     named: dict[str, list[Any]] = {key: [] for key in _NAMED}
@@ -441,7 +326,7 @@ def _build(tree: list[Stmt], ctx: _Ctx) -> _Top:
     for stmt in tree:
         if stmt.key == "global_defs":
             global_where = global_where or stmt.where
-            global_body.extend(_block(stmt, ctx))
+            global_body.extend(block(stmt, ctx))
         elif stmt.key in _NAMED:
             if not stmt.args:
                 ctx.error(f"{stmt.key} without a name", stmt.where)
@@ -456,7 +341,7 @@ def _build(tree: list[Stmt], ctx: _Ctx) -> _Top:
                 servers.append(server)
         else:
             other.append(stmt)
-    got = _fields(global_body, _GLOBAL, {}, ctx)
+    got = fields(global_body, _GLOBAL, {}, ctx)
     global_defs = GlobalDefs(where=global_where, locations=got.locations, extra=got.extra,
                              **got.values)
     return _Top(global_defs, tuple(named["vrrp_script"]), tuple(named["vrrp_instance"]),

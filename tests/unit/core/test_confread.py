@@ -8,7 +8,7 @@ import pytest
 
 from kaconsole.core.confmodel import KeepalivedConfig, Where
 from kaconsole.core.confparse import parse_config
-from kaconsole.core.confread import (
+from kaconsole.core.confsyntax import (
     decomment,
     expand_braces,
     include_target,
@@ -281,3 +281,10 @@ def test_unreadable_include_and_no_reader() -> None:
     config = parse_config("include a.conf\n", path="/k/m.conf")
     assert messages(config.warnings) == [
         "/k/m.conf:1: include /k/a.conf: not followed (no file reader)"]
+
+
+def test_exponential_multiline_definitions_are_cut_off() -> None:
+    text = "$A= \\\nx \\\n$A \\\n$A\n" + "$A\n" * 4
+    config = parse_config(text)
+    assert any("expand to more than" in m for m in messages(config.errors))
+    assert len(config.other) <= 100_010

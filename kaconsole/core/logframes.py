@@ -1,0 +1,257 @@
+"""Line framings: the time, host, pid and program around a keepalived message.
+
+keepalived's text reaches us in several wrappers, and `split_line` peels each off with one
+anchored regex chosen by the line's first character, so a line costs one match:
+
+| framing                          | example start                                          |
+| -------------------------------- | ------------------------------------------------------ |
+| console (`-l -n`, `%c`)          | `Tue Nov 24 16:13:10 2026: ` (day space-padded)         |
+| log file (`-g`, 2.x)             | `Tue Nov 24 16:13:10.123456789 2026: ` (any fraction)   |
+| syslog, journal short(-precise)  | `Nov 24 16:13:10[.123456] host Keepalived_vrrp[123]: `  |
+| rsyslog RFC 3339, short-iso(-precise) | `2026-11-24T16:13:10[.123456](+00:00|+0000|Z) host ...` |
+| RFC 5424                         | `<30>1 2026-11-24T16:13:10Z host Keepalived_vrrp 123 - - ` |
+| journal short-full               | `Tue 2026-11-24 16:13:10 UTC host ...`                  |
+| journal short-unix               | `1795538049.231731 host ...`                            |
+| journal short-monotonic          | `[ 1234.567890] host ...` (no wall time: ts is None)    |
+| `journalctl -o json` / json-seq  | `{"__REALTIME_TIMESTAMP": ..., "MESSAGE": ...}`         |
+| bare (`keepalived -t` output)    | the message alone                                      |
+
+Times are naive wall-clock datetimes as the line shows them (offsets are dropped); journal JSON
+and short-unix epoch times become the local time of this host. Lines of other programs in a
+syslog or journal stream give None, as do journalctl's own `-- Boot ... --` markers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, NamedTuple
+
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+_MON = "(?:" + "|".join(MONTHS) + ")"
+_WDAY = "(?:" + "|".join(WEEKDAYS) + ")"
+_HMS = r"\d\d:\d\d:\d\d(?:[.,]\d+)?"
+_YMD_HMS = rf"\d{{4}}-\d\d-\d\d[T ]{_HMS}"
+# host, then program with optional [pid], then ": " (syslog and journal short forms)
+_TAIL = r" (\S+) ([^\s\[:]+)(?:\[(\d+)\])?: ?(.*)"
+
+# Each framing captures its whole time stamp first: stamps repeat from line to line, so they
+# are converted once (see _time) rather than field by field on every line.
+_CONSOLE = re.compile(rf"({_WDAY} {_MON} [ \d]?\d {_HMS} \d{{4}}): ?(.*)", re.S)
+_SYSLOG = re.compile(rf"({_MON} [ \d]?\d {_HMS}){_TAIL}", re.S)
+_ISO = re.compile(rf"({_YMD_HMS})(?:Z|[+-]\d\d:?\d\d)?{_TAIL}", re.S)
+_FULL = re.compile(rf"{_WDAY} ({_YMD_HMS}) \S+{_TAIL}", re.S)
+_RFC5424 = re.compile(
+    rf"1 ({_YMD_HMS})(?:Z|[+-]\d\d:\d\d)? (\S+) (\S+) (\S+) \S+"
+    r" (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)",
+    re.S,
+)
+_UNIX = re.compile(rf"(\d+)\.(\d+){_TAIL}", re.S)
+_MONOTONIC = re.compile(rf"\[\s*\d+\.\d+(?:\s*<\s*[\d.]+>)?\]{_TAIL}", re.S)
+_PRI = re.compile(r"<\d{1,3}>")
+
+
+class Frame(NamedTuple):
+    """A keepalived message with what its framing said about it (a tuple: cheap to build)."""
+
+    ts: datetime | None
+    host: str | None
+    pid: int | None
+    program: str | None
+    message: str
+
+
+_IDENTS = ("Keepalived", "keepalived", "KEEPALIVED")
+
+
+def is_keepalived(program: str) -> bool:
+    """keepalived's syslog idents: Keepalived, Keepalived_vrrp, keepalived, keepalived.service..."""
+    return program.startswith(_IDENTS)
+
+
+def split_line(raw: str, *, year: int | None = None) -> Frame | None:
+    """The framing of one log line, or None when the line is not keepalived's.
+
+    `year` completes syslog times, which have none (default: the current year).
+    """
+    line = raw.rstrip("\r\n")
+    if not line:
+        return None
+    first = line[0]
+    if first == "{" or first == "\x1e":
+        return _journal_json(line.lstrip("\x1e"))
+    if first == "<":
+        pri = _PRI.match(line)
+        if pri:
+            line = line[pri.end() :]
+            if not line:
+                return None
+            if line.startswith("1 "):
+                return _rfc5424(line)
+            first = line[0]
+    if first.isdigit():
+        m = _ISO.match(line)
+        if m:
+            stamp, host, program, pid, message = m.groups()
+            return _framed(_time(stamp, 0, _iso_time), host, program, pid, message)
+        m = _UNIX.match(line)
+        if m:
+            sec, frac, *rest = m.groups()
+            return _framed(_epoch(int(sec), int(frac[:6].ljust(6, "0"))), *rest)
+        if line.startswith("1 "):
+            return _rfc5424(line)
+    elif first == "[":
+        m = _MONOTONIC.match(line)
+        if m:
+            return _framed(None, *m.groups())
+    elif first == "-" and line.startswith("-- ") and line.endswith(" --"):
+        return None  # journalctl: "-- Boot 1a2b... --", "-- No entries --"
+    else:
+        head = line[:3]
+        if head in MONTHS:
+            m = _SYSLOG.match(line)
+            if m:
+                stamp, host, program, pid, message = m.groups()
+                ts = _time(stamp, _year(year), _syslog_time)
+                return _framed(ts, host, program, pid, message)
+        elif head in WEEKDAYS:
+            m = _CONSOLE.match(line)
+            if m:
+                return Frame(_time(m[1], 0, _console_time), None, None, None, m[2])
+            m = _FULL.match(line)
+            if m:
+                stamp, host, program, pid, message = m.groups()
+                return _framed(_time(stamp, 0, _iso_time), host, program, pid, message)
+    return Frame(None, None, None, None, line)
+
+
+def _year(year: int | None) -> int:
+    return year if year is not None else datetime.now().year
+
+
+_STAMPS: dict[tuple[str, int], datetime | None] = {}
+
+
+def _time(stamp: str, year: int, convert: Callable[[str, int], datetime | None]) -> datetime | None:
+    """`convert(stamp, year)`, remembered: a log repeats each stamp over many lines."""
+    key = (stamp, year)
+    ts = _STAMPS.get(key, _STAMPS)
+    if ts is _STAMPS:
+        if len(_STAMPS) >= 4096:
+            _STAMPS.clear()
+        ts = _STAMPS[key] = convert(stamp, year)
+    return ts  # type: ignore[return-value]
+
+
+def _syslog_time(stamp: str, year: int) -> datetime | None:
+    """`Nov 24 16:13:10[.123456]` in `year`."""
+    return _at(year, MONTHS[stamp[:3]], int(stamp[4:6]), stamp[7:15], stamp[16:])
+
+
+def _console_time(stamp: str, _: int) -> datetime | None:
+    """`Tue Nov 24 16:13:10[.123456789] 2026`."""
+    return _at(int(stamp[-4:]), MONTHS[stamp[4:7]], int(stamp[8:10]), stamp[11:19], stamp[20:-5])
+
+
+def _iso_time(stamp: str, _: int) -> datetime | None:
+    """`2026-11-24T16:13:10[.123456]` (also with a space for the T)."""
+    return _at(int(stamp[:4]), int(stamp[5:7]), int(stamp[8:10]), stamp[11:19], stamp[20:])
+
+
+def _at(year: int, month: int, day: int, hms: str, frac: str) -> datetime | None:
+    """A naive datetime from a line's fields; None when they name no real time (Feb 30)."""
+    try:
+        return datetime(  # noqa: DTZ001 - naive wall-clock time, as the log shows it
+            year,
+            month,
+            day,
+            int(hms[:2]),
+            int(hms[3:5]),
+            int(hms[6:8]),
+            int(frac[:6].ljust(6, "0")) if frac else 0,
+        )
+    except ValueError:
+        return None
+
+
+def _epoch(seconds: int, micros: int) -> datetime | None:
+    try:
+        # this host's local time, to merge with syslog lines that carry no zone
+        return datetime.fromtimestamp(seconds).replace(microsecond=micros)  # noqa: DTZ006
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def _framed(
+    ts: datetime | None, host: str, program: str, pid: str | None, message: str
+) -> Frame | None:
+    """The frame of a syslog-style line; None for another program's line."""
+    if not program.startswith(_IDENTS):
+        return None
+    return Frame(ts, host, int(pid) if pid else None, program, message)
+
+
+def _rfc5424(line: str) -> Frame | None:
+    m = _RFC5424.match(line)
+    if not m:
+        return Frame(None, None, None, None, line)
+    stamp, host, program, pid, message = m.groups()
+    if not is_keepalived(program):
+        return None
+    ts = _time(stamp, 0, _iso_time)
+    return Frame(
+        ts, None if host == "-" else host, int(pid) if pid.isdigit() else None, program, message
+    )
+
+
+def _journal_json(line: str) -> Frame | None:
+    """One `journalctl -o json` entry; None if it is not keepalived's or not an entry at all."""
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return None
+    if not isinstance(entry, dict):
+        return None
+    program = _field(entry, "SYSLOG_IDENTIFIER") or _field(entry, "_COMM")
+    if not program or not is_keepalived(program):
+        return None
+    message = _field(entry, "MESSAGE")
+    if message is None:
+        return None
+    ts = None
+    realtime = _field(entry, "__REALTIME_TIMESTAMP")
+    if realtime and realtime.isdigit():
+        micros = int(realtime)
+        ts = _epoch(micros // 1_000_000, micros % 1_000_000)
+    pid = _field(entry, "_PID") or _field(entry, "SYSLOG_PID")
+    return Frame(
+        ts,
+        _field(entry, "_HOSTNAME"),
+        int(pid) if pid and pid.isdigit() else None,
+        program,
+        message.rstrip("\n"),
+    )
+
+
+def _field(entry: dict[str, Any], name: str) -> str | None:
+    """A journal field as text: strings, byte arrays (non-UTF-8 data) and repeated fields."""
+    value = entry.get(name)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, list) and value:
+        if all(isinstance(b, int) and 0 <= b < 256 for b in value):
+            return bytes(value).decode("utf-8", "replace")
+        first = value[0]
+        return first if isinstance(first, str) else None
+    return None

@@ -34,13 +34,27 @@ KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf"
 
 #: Service commands, run inside a node (over SSH, or by the lab through nsenter).
 #: keepalived has no log-file option in 2.2.7: `-l` writes console-format lines to stderr, which
-#: we append to the log file; `setsid -f` detaches it from the SSH session.
+#: we append to the log file; `setsid -f` detaches it from the SSH session. Stops are
+#: asynchronous, so restarts wait for the old processes to be gone before starting again.
+_KEEPALIVED_START = f"setsid -f keepalived -n -l -D -G >>{LOG_PATH} 2>&1 </dev/null"
+
+
+def _restart(stop: str, name: str, start: str) -> str:
+    return f"{stop}; while pgrep -x {name} >/dev/null; do sleep 0.1; done; {start}"
+
+
 SERVICES: dict[str, dict[str, str]] = {
-    "nginx": {"start": "nginx", "stop": "nginx -s stop", "status": "pgrep -x nginx"},
+    "nginx": {
+        "start": "nginx",
+        "stop": "nginx -s stop",
+        "status": "pgrep -x nginx",
+        "restart": _restart("nginx -s stop", "nginx", "nginx"),
+    },
     "keepalived": {
-        "start": f"setsid -f keepalived -n -l -D -G >>{LOG_PATH} 2>&1 </dev/null",
+        "start": _KEEPALIVED_START,
         "stop": "kill $(cat /run/keepalived.pid)",
         "status": "pgrep -x keepalived",
+        "restart": _restart("kill $(cat /run/keepalived.pid)", "keepalived", _KEEPALIVED_START),
     },
     "sshd": {
         "start": "/usr/sbin/sshd",
@@ -48,7 +62,6 @@ SERVICES: dict[str, dict[str, str]] = {
         "status": "test -e /run/sshd.pid && kill -0 $(cat /run/sshd.pid)",
     },
 }
-
 
 @dataclass(frozen=True, slots=True)
 class NodeSpec:

@@ -1,0 +1,116 @@
+"""The lab's generated configs: the reference deployment made to work; a contract cluster file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kaconsole.core.inventory import parse_cluster
+from kaconsole.lab import configs
+from kaconsole.lab.configs import LabSpec, NodeSpec
+
+
+def test_default_keepalived_conf_mirrors_the_reference() -> None:
+    spec = LabSpec(password="s3cret42")
+    node1, node2 = (configs.keepalived_conf(spec, n) for n in spec.node_specs())
+    for conf in (node1, node2):
+        assert "virtual_router_id 51\n" in conf
+        assert "advert_int 1\n" in conf
+        assert "auth_type PASS\n" in conf
+        assert "auth_pass s3cret42\n" in conf
+        assert "weight -20\n" in conf
+        assert "interval 1\n" in conf
+        assert "enable_script_security\n" in conf
+        assert "script_user root\n" in conf
+        assert "203.0.113.100/24 dev eth1\n" in conf
+        assert "vrrp_strict" not in conf  # its no_accept firewall would drop HTTP to the VIP
+        assert "unicast_peer" not in conf
+        assert "vrrp_version" not in conf
+    assert "state MASTER\n" in node1
+    assert "priority 120\n" in node1
+    assert "state BACKUP\n" in node2
+    assert "priority 100\n" in node2
+
+
+def test_v3_drops_authentication_and_unicast_lists_the_other_nodes() -> None:
+    spec = LabSpec(nodes=3, instances=2, vrrp_version=3, unicast=True)
+    conf = configs.keepalived_conf(spec, NodeSpec(2))
+    assert "vrrp_version 3\n" in conf
+    assert "authentication" not in conf
+    assert conf.count("unicast_src_ip 203.0.113.12\n") == 2
+    assert "unicast_peer {\n        203.0.113.11\n        203.0.113.13\n    }" in conf
+    assert "vrrp_instance VI_CLUSTER {" in conf
+    assert "vrrp_instance VI_CLUSTER_2 {" in conf
+    assert "virtual_router_id 52\n" in conf
+    assert "203.0.113.101/24 dev eth1" in conf
+
+
+def test_check_script_stops_keepalived_when_nginx_is_gone() -> None:
+    script = configs.check_script()
+    assert script.startswith("#!/bin/sh\n")
+    assert "pgrep -x nginx" in script
+    assert "kill $(cat /run/keepalived.pid)" in script
+
+
+def test_node_addresses_and_names_fit_linux_limits() -> None:
+    spec = LabSpec(nodes=configs.MAX_NODES)
+    nodes = spec.node_specs()
+    assert [n.priority for n in nodes] == [120, 100, 80, 60, 40, 20]
+    for n in nodes:
+        for ifname in (n.host_mgmt_veth, n.host_svc_veth, n.netns):
+            assert ifname.startswith("kclab")
+            assert len(ifname) <= 15
+    assert (nodes[0].mgmt_ip, nodes[0].svc_ip) == ("198.51.100.11", "203.0.113.11")
+
+
+@pytest.mark.parametrize(
+    ("spec", "problem"),
+    [
+        (LabSpec(nodes=0), "--nodes"),
+        (LabSpec(nodes=configs.MAX_NODES + 1), "--nodes"),
+        (LabSpec(instances=0), "--instances"),
+        (LabSpec(vrrp_version=4), "--vrrp-version"),
+    ],
+)
+def test_validate_names_the_bad_option(spec: LabSpec, problem: str) -> None:
+    assert [p for p in spec.validate() if problem in p]
+
+
+def test_nginx_and_sshd_configs() -> None:
+    node = NodeSpec(2)
+    assert 'return 200 "node2\\n";' in configs.nginx_conf(node)
+    assert "pid /run/nginx.pid;" in configs.nginx_conf(node)
+    sshd = configs.sshd_config(node)
+    assert "ListenAddress 198.51.100.12\n" in sshd
+    assert "PasswordAuthentication no\n" in sshd
+    assert "AuthorizedKeysFile /etc/ssh/authorized_keys/%u\n" in sshd
+
+
+def test_known_hosts_lines() -> None:
+    text = configs.known_hosts({"198.51.100.11": "ssh-ed25519 AAAA node1\n"})
+    assert text == "198.51.100.11 ssh-ed25519 AAAA node1\n"
+
+
+def test_cluster_file_is_a_valid_contract_inventory() -> None:
+    spec = LabSpec(password="s3cret42")
+    text = configs.cluster_yaml(spec, Path("/var/lib/kaconsole/lab"))
+    assert "s3cret42" not in text
+    cluster = parse_cluster(text, "cluster.yaml")
+    assert [(n.name, n.host) for n in cluster.nodes] == [
+        ("node1", "198.51.100.11"),
+        ("node2", "198.51.100.12"),
+    ]
+    node = cluster.nodes[0]
+    assert node.ssh.user == "root"
+    assert node.ssh.host_key_policy == "strict"
+    assert node.ssh.identity_file == "/var/lib/kaconsole/lab/id_ed25519"
+    assert node.ssh.known_hosts == "/var/lib/kaconsole/lab/known_hosts"
+    assert node.logs.source == "file"
+    assert node.logs.path == "/var/log/keepalived.log"
+    assert node.capture.interface == "eth1"
+    assert node.services["keepalived"].command("stop") == "kill $(cat /run/keepalived.pid)"
+    assert node.services["nginx"].command("status") == "pgrep -x nginx"
+    assert "while pgrep -x keepalived" in node.services["keepalived"].command("restart")
+    assert cluster.vip_probe is not None
+    assert cluster.vip_probe.url == "http://203.0.113.100/"

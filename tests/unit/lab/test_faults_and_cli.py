@@ -1,0 +1,84 @@
+"""Fault definitions, preflight messages and CLI errors that need no root and no lab."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kaconsole.cli import main
+from kaconsole.errors import LabError
+from kaconsole.lab import control, faults
+
+
+def test_every_fault_has_a_heal_and_a_description() -> None:
+    assert set(faults.FAULTS) == {
+        "vrrp-block", "vrrp-deaf", "mgmt-down", "kill-keepalived", "stop-sshd", "log-flood",
+    }  # fmt: skip
+    for fault in faults.FAULTS.values():
+        assert fault.apply
+        assert fault.heal
+        assert fault.description
+
+
+def test_vrrp_faults_drop_protocol_112_in_their_own_tables() -> None:
+    block, deaf = faults.FAULTS["vrrp-block"], faults.FAULTS["vrrp-deaf"]
+    assert "hook input" in block.apply
+    assert "hook output" in block.apply
+    assert "hook output" not in deaf.apply
+    assert block.apply.count("ip protocol 112 drop") == 2
+    assert block.heal == "nft delete table inet kclab_block"
+    assert deaf.heal == "nft delete table inet kclab_deaf"
+
+
+def test_flood_writer_is_valid_python_and_bounded() -> None:
+    compile(faults.FLOOD_WRITER, "<flood>", "exec")
+    assert "range(1500)" in faults.FLOOD_WRITER
+
+
+def test_fault_without_a_lab_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(LabError, match="no lab is up"):
+        faults.apply(tmp_path, "node1", "vrrp-block")
+    with pytest.raises(LabError, match="unknown fault"):
+        faults.apply(tmp_path, "node1", "unplug")
+
+
+def test_preflight_names_what_is_needed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sys.platform", "darwin")
+    with pytest.raises(LabError, match="needs Linux"):
+        control.preflight()
+    monkeypatch.setattr("sys.platform", "linux")
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
+    with pytest.raises(LabError, match="needs root"):
+        control.preflight()
+    monkeypatch.setattr("os.geteuid", lambda: 0)
+    monkeypatch.setattr("shutil.which", lambda tool, path=None: None if tool == "nft" else tool)
+    with pytest.raises(LabError, match=r"apt-get install nftables$"):
+        control.preflight()
+
+
+def test_cli_fault_without_lab_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["lab", "fault", "node1", "vrrp-block", "--dir", str(tmp_path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "no lab is up" in err
+
+
+def test_cli_rejects_an_unknown_fault_kind(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lab", "fault", "node1", "unplug"])
+    assert exit_info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_cli_status_without_a_lab(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(control, "_leftovers", lambda: [])
+    assert main(["lab", "status", "--dir", str(tmp_path), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report == {"dir": str(tmp_path), "up": False, "nodes": [], "leftovers": []}

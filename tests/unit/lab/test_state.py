@@ -1,0 +1,49 @@
+"""The lab state file: round trip, and any damaged file gives a LabError, never a traceback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from kaconsole.errors import LabError
+from kaconsole.lab import state as labstate
+from kaconsole.lab.state import LabState, NodeState
+
+
+def _state(tmp: Path) -> LabState:
+    return LabState(
+        dir=str(tmp), nodes=1, instances=1, vrrp_version=2, unicast=False,
+        vips=["203.0.113.100"], cluster_file=str(tmp / "cluster.yaml"), created_at="now",
+        node_states=[NodeState("node1", "kclab-node1", "198.51.100.11", "203.0.113.11", 11, 10)],
+    )  # fmt: skip
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    state = _state(tmp_path)
+    state.node_states[0].faults.append("vrrp-block")
+    labstate.save(state)
+    assert labstate.load(tmp_path) == state
+    assert labstate.load(tmp_path / "elsewhere") is None
+
+
+def test_unknown_node_is_named(tmp_path: Path) -> None:
+    with pytest.raises(LabError, match=r"no lab node 'node9' \(nodes: node1\)"):
+        _state(tmp_path).node("node9")
+
+
+@given(st.text())
+def test_damaged_state_file_is_a_lab_error(text: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / labstate.STATE_FILE).write_text(text)
+        try:
+            labstate.load(Path(tmp))
+        except LabError as exc:
+            message = str(exc)
+        else:
+            message = "lab down"  # text that happens to be a whole valid state
+        assert "lab down" in message

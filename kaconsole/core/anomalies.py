@@ -9,9 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import ServiceState
+from kaconsole.core.firewall import drops_vip_traffic
 from kaconsole.core.state import ClusterState, InstanceState, NodeState, Transition
 
 #: Signs in a node's log that explain a split brain, newest first wins.
@@ -118,9 +120,44 @@ def find_anomalies(state: ClusterState) -> list[Anomaly]:
                         {"service": service},
                     )
                 )
-    for summary in summaries(state):
+    sums = summaries(state)
+    for summary in sums:
         out.extend(_instance_anomalies(state, summary))
+    out.extend(_vip_unreachable(state, sums))
     return out
+
+
+def _vip_unreachable(state: ClusterState, sums: list[InstanceSummary]) -> Iterable[Anomaly]:
+    """The VIP probe fails while exactly one node holds the VIP: say which of the usual causes."""
+    probe = state.probe
+    if probe is None or probe.ok:
+        return
+    host = urlsplit(probe.url).hostname
+    for s in sums:
+        if host not in s.vips or len(s.vip_holders) != 1:
+            continue
+        holder = state.node(s.vip_holders[0])
+        assert holder is not None
+        cause, why = "unknown", "the holder runs its services and keepalived lets traffic in"
+        config = holder.config
+        inst = config.instance(s.name) if config else None
+        if config is not None and inst is not None and drops_vip_traffic(config.global_defs, inst):
+            cause = "no_accept_firewall"
+            why = (
+                f"keepalived on {holder.name} drops every packet to the VIP (vrrp_strict, "
+                "strict_mode or no_accept without `accept`): add `accept` to the instance"
+            )
+        elif any(st is ServiceState.STOPPED for st in holder.services.values()):
+            down = [n for n, st in holder.services.items() if st is ServiceState.STOPPED]
+            cause, why = "service_down", f"{', '.join(down)} is stopped on {holder.name}"
+        failure = probe.error or f"HTTP {probe.status}"
+        yield Anomaly(
+            "vip_unreachable",
+            f"{probe.url} fails ({failure}) while {holder.name} holds the VIP of {s.name}: {why}",
+            s.name,
+            (holder.name,),
+            {"likely_cause": cause},
+        )
 
 
 def _instance_anomalies(state: ClusterState, s: InstanceSummary) -> Iterable[Anomaly]:

@@ -18,6 +18,7 @@ from kaconsole.core.facts import (
     Fact,
     InstanceSpec,
     LogSeen,
+    ProbeResult,
     Reachability,
     ServiceObserved,
     ServiceState,
@@ -265,3 +266,39 @@ def test_specs_from_a_parsed_config(data_dir: Path) -> None:
 
 def test_same_facts_same_state() -> None:
     assert started_pair() == started_pair()
+
+
+def _probe_failing(state: ClusterState, config_text: str | None) -> list[Any]:
+    facts: list[Fact] = [ProbeResult(f"http://{VIP}/", False, at(20), 1.0, None, "", "timed out")]
+    if config_text is not None:
+        facts.insert(0, ConfigObserved.of("node1", parse_config(config_text), at(19)))
+    return [a for a in find_anomalies(fold(state, facts)) if a.kind == "vip_unreachable"]
+
+
+STRICT = """
+global_defs { vrrp_strict }
+vrrp_instance VI_1 {
+  interface eth1
+  virtual_router_id 51
+  priority 120
+  virtual_ipaddress { 192.0.2.100/24 }
+}
+"""
+
+
+def test_vip_unreachable_behind_keepalived_firewall() -> None:
+    (anomaly,) = _probe_failing(started_pair(), STRICT)
+    assert anomaly.extra["likely_cause"] == "no_accept_firewall"
+    assert anomaly.nodes == ("node1",)
+    assert "accept" in anomaly.message
+
+
+def test_vip_unreachable_with_service_down() -> None:
+    state = reduce(started_pair(), ServiceObserved("node1", "nginx", ServiceState.STOPPED, at(18)))
+    (anomaly,) = _probe_failing(state, STRICT.replace("vrrp_strict", ""))
+    assert anomaly.extra["likely_cause"] == "service_down"
+
+
+def test_probe_ok_is_no_anomaly() -> None:
+    state = reduce(started_pair(), ProbeResult(f"http://{VIP}/", True, at(20), 0.01, 200, "node1"))
+    assert find_anomalies(state) == []

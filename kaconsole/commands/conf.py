@@ -79,20 +79,25 @@ def summary(config: KeepalivedConfig) -> str:
     for group in config.sync_groups:
         lines.append(f"vrrp_sync_group {group.name}: {', '.join(group.group) or '(empty)'}")
     for server in config.virtual_servers:
-        port = f":{server.port}" if server.port is not None else ""
-        lines.append(f"virtual_server {server.address}{port} {server.protocol} "
+        lines.append(f"virtual_server {_endpoint(server.address, server.port)} {server.protocol} "
                      f"{server.lb_algo or '-'}/{server.lb_kind or '-'}: "
                      f"{len(server.real_servers)} real servers")
         for real in server.real_servers:
             checks = ", ".join(c.kind for c in real.checkers) or "no checker"
-            rport = f":{real.port}" if real.port is not None else ""
-            lines.append(f"  real_server {real.address}{rport} weight {real.weight} ({checks})")
+            lines.append(f"  real_server {_endpoint(real.address, real.port)} "
+                         f"weight {real.weight} ({checks})")
     for stmt in config.other:
         words = [stmt.key, *redact_args(stmt.key, stmt.args)]
         lines.append(" ".join(words) + " (kept, not modelled)")
     lines.extend(f"error: {p}" for p in config.errors)
     lines.extend(f"warning: {p}" for p in config.warnings)
     return "\n".join(lines) + "\n"
+
+
+def _endpoint(address: str, port: int | None) -> str:
+    if port is None:
+        return address
+    return f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
 
 
 def _instance_line(i: VrrpInstance) -> str:

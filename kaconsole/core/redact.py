@@ -47,6 +47,10 @@ class Secret:
         )
         return digest.hexdigest()[:16]
 
+    def truncated(self, length: int) -> Secret:
+        """The part keepalived uses (it keeps the first 8 characters of `auth_pass`)."""
+        return Secret(self._value[:length])
+
     def to_json(self) -> str:
         return MASK
 

@@ -38,6 +38,8 @@ def test_secret_refuses_pickling_and_compares_without_revealing() -> None:
     assert Secret("a").fingerprint() == Secret("a").fingerprint()
     assert PASSWORD not in Secret(PASSWORD).fingerprint()
     assert len({Secret("a"), Secret("a"), Secret("b")}) == 2
+    assert Secret(PASSWORD).truncated(8) == Secret("cluster_")
+    assert Secret(PASSWORD).truncated(8) != Secret(PASSWORD)
 
 
 @pytest.mark.parametrize(("text", "expected"), [

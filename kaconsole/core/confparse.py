@@ -9,7 +9,7 @@ error; nothing raises on bad input.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 from kaconsole.core.confmodel import (
@@ -60,13 +60,9 @@ def parse_config(text: str, *, path: str = "keepalived.conf", read: ReadFn | Non
     reader = Reader(read=read, glob=glob, config_id=config_id)
     tree = build_tree(reader.pieces(text, path), reader.errors)
     ctx = Ctx(reader.errors, reader.warnings)
-    config = _build(tree, ctx)
-    return KeepalivedConfig(
-        global_defs=config.global_defs, scripts=config.scripts, instances=config.instances,
-        sync_groups=config.sync_groups, virtual_servers=config.virtual_servers,
-        other=config.other, errors=_in_file_order(ctx.errors, reader.files),
-        warnings=_in_file_order(ctx.warnings, reader.files), files=tuple(reader.files),
-        config_id=config_id)
+    return replace(_build(tree, ctx), errors=_in_file_order(ctx.errors, reader.files),
+                   warnings=_in_file_order(ctx.warnings, reader.files),
+                   files=tuple(reader.files), config_id=config_id)
 
 
 def _in_file_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:
@@ -303,21 +299,11 @@ def _virtual_server(stmt: Stmt, ctx: Ctx) -> VirtualServer | None:
 
 # ---------------------------------------------------------------- top level
 
-@dataclass(slots=True)
-class _Top:
-    global_defs: GlobalDefs = field(default_factory=GlobalDefs)
-    scripts: tuple[VrrpScript, ...] = ()
-    instances: tuple[VrrpInstance, ...] = ()
-    sync_groups: tuple[SyncGroup, ...] = ()
-    virtual_servers: tuple[VirtualServer, ...] = ()
-    other: tuple[Stmt, ...] = ()
-
-
 _NAMED = {"vrrp_script": _vrrp_script, "vrrp_instance": _vrrp_instance,
           "vrrp_sync_group": _sync_group}
 
 
-def _build(tree: list[Stmt], ctx: Ctx) -> _Top:
+def _build(tree: list[Stmt], ctx: Ctx) -> KeepalivedConfig:
     global_body: list[Stmt] = []
     global_where: Where | None = None
     named: dict[str, list[Any]] = {key: [] for key in _NAMED}
@@ -344,5 +330,6 @@ def _build(tree: list[Stmt], ctx: Ctx) -> _Top:
     got = fields(global_body, _GLOBAL, {}, ctx)
     global_defs = GlobalDefs(where=global_where, locations=got.locations, extra=got.extra,
                              **got.values)
-    return _Top(global_defs, tuple(named["vrrp_script"]), tuple(named["vrrp_instance"]),
-                tuple(named["vrrp_sync_group"]), tuple(servers), tuple(other))
+    return KeepalivedConfig(global_defs, tuple(named["vrrp_script"]),
+                            tuple(named["vrrp_instance"]), tuple(named["vrrp_sync_group"]),
+                            tuple(servers), tuple(other))

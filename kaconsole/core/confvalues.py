@@ -114,7 +114,8 @@ Special = Callable[[Stmt, Fields, Ctx], None]
 
 
 def fields(body: Iterable[Stmt], convs: Mapping[str, tuple[str, Conv]],
-            specials: Mapping[str, Special], ctx: Ctx) -> Fields:
+           specials: Mapping[str, Special], ctx: Ctx) -> Fields:
+    """Each statement through its converter, its special handler, or into `extra`."""
     out = Fields()
     unknown: list[Stmt] = []
     for stmt in body:

@@ -60,3 +60,18 @@ async def test_adverts_come_from_node1_only(lab: Lab) -> None:
     sources = {m.group(1) for m in re.finditer(r" IP (\S+) > 224\.0\.0\.18: VRRPv2", out)}
     assert sources == {"203.0.113.11"}, out
     assert "vrid 51, prio 120" in out
+
+
+async def test_keepalived_accepts_the_lab_config_and_restarts_cleanly(lab: Lab) -> None:
+    status, _ = await lab.sh("node2", "keepalived -t")  # its own config test: 0 means clean
+    assert status == 0
+    _, before = await lab.sh("node2", "cat /run/keepalived.pid")
+    status, _ = await lab.sh("node2", SERVICES["keepalived"]["restart"])
+    assert status == 0
+
+    async def restarted() -> bool:
+        code, pid = await lab.sh("node2", "cat /run/keepalived.pid")
+        return code == 0 and pid.strip() not in ("", before.strip())
+
+    await eventually("a new keepalived on node2", restarted, timeout=5)
+    await eventually("VIP still on node1 only", lambda: lab.holders_are(["node1"]))

@@ -1,0 +1,132 @@
+"""Service actions on nodes: gated (read-only, confirmed, one at a time), audited, timed.
+
+The order is fixed: refuse, or write the audit entry, then run, then complete the entry. The
+command comes from the inventory alone, and the caller (a confirmation dialog, a drill) sees
+the exact command before it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+from kaconsole.core.inventory import Cluster
+from kaconsole.engine.audit import AuditLog
+from kaconsole.errors import ActionRefused
+from kaconsole.transport.commands import service_command
+from kaconsole.transport.runner import Completed, Runner
+
+Verb = Literal["start", "stop", "restart"]
+
+#: Seconds a service action may take before it counts as failed (result unknown).
+ACTION_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRequest:
+    node: str
+    service: str
+    verb: Verb
+
+    @property
+    def label(self) -> str:
+        return f"{self.verb} {self.service}"
+
+
+@dataclass(frozen=True, slots=True)
+class ActionOutcome:
+    request: ActionRequest
+    command: str
+    completed: Completed
+
+    @property
+    def ok(self) -> bool:
+        return self.completed.ok
+
+    def summary(self) -> str:
+        r = self.request
+        verdict = "done" if self.ok else "FAILED"
+        return f"{r.label} on {r.node}: {verdict} ({self.completed.describe()})"
+
+
+class Actions:
+    def __init__(
+        self,
+        cluster: Cluster,
+        runners: Callable[[str], Runner | None],
+        audit: AuditLog,
+        *,
+        read_only: bool = False,
+        timeout: float = ACTION_TIMEOUT,
+        after: Callable[[ActionOutcome], None] | None = None,
+    ) -> None:
+        self.cluster = cluster
+        self.read_only = read_only
+        self.audit = audit
+        self._runners = runners
+        self._timeout = timeout
+        self._after = after
+        self._running: set[str] = set()
+
+    def command(self, request: ActionRequest) -> str:
+        """The exact command the action runs (shown in the confirmation)."""
+        node = self.cluster.node(request.node)
+        try:
+            return service_command(node, request.service, request.verb)
+        except KeyError:
+            raise ActionRefused(f"{request.node} has no service {request.service!r}") from None
+
+    def busy(self, node: str) -> bool:
+        return node in self._running
+
+    async def execute(self, request: ActionRequest, *, confirmed: bool) -> ActionOutcome:
+        """Run a confirmed action; ActionRefused (and an audit entry) when it must not run."""
+        command = self.command(request)
+        why = self._refusal(request, confirmed)
+        if why is not None:
+            self.audit.refused(
+                cluster=self.cluster.name,
+                node=request.node,
+                action=request.label,
+                command=command,
+                why=why,
+            )
+            raise ActionRefused(why)
+        self._running.add(request.node)
+        try:
+            outcome = await self._run(request, command)
+        finally:
+            self._running.discard(request.node)
+        if self._after is not None:
+            self._after(outcome)
+        return outcome
+
+    def _refusal(self, request: ActionRequest, confirmed: bool) -> str | None:
+        if self.read_only:
+            return "read-only mode: actions are disabled"
+        if not confirmed:
+            return f"{request.label} on {request.node} was not confirmed"
+        if request.node in self._running:
+            return f"an action is already running on {request.node}; wait for it to finish"
+        return None
+
+    async def _run(self, request: ActionRequest, command: str) -> ActionOutcome:
+        common = {"cluster": self.cluster.name, "node": request.node, "action": request.label}
+        action_id = self.audit.started(command=command, **common)
+        runner = self._runners(request.node)
+        if runner is None:
+            done = Completed(command, None, "", "", 0.0, error=f"{request.node} is not connected")
+        else:
+            done = await runner.run(command, timeout=self._timeout, privileged=True)
+        result = "ok" if done.ok else ("unknown" if done.exit_status is None else "failed")
+        self.audit.finished(
+            action_id,
+            result=result,
+            exit_status=done.exit_status,
+            duration=done.duration,
+            output=done.tail() or (done.error or ""),
+            command=command,
+            **common,
+        )
+        return ActionOutcome(request, command, done)

@@ -20,7 +20,7 @@ from kaconsole.lab.configs import LabSpec
 
 
 @pytest.fixture(scope="session")
-def lab() -> Iterator[Lab]:
+def lab_session() -> Iterator[Lab]:
     # Outside /tmp (nodes mount their own /tmp over it) and not world-writable (0700).
     base = Path("/var/lib/kaconsole")
     try:
@@ -38,3 +38,10 @@ def lab() -> Iterator[Lab]:
     yield Lab(root / "lab", state, seconds)
     control.down(root / "lab")
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def lab(lab_session: Lab) -> Lab:
+    """The session's lab, healed or brought up again if an earlier test left it otherwise."""
+    lab_session.ensure_up()
+    return lab_session

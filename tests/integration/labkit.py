@@ -15,8 +15,9 @@ from typing import NoReturn
 import asyncssh
 import pytest
 
-from kaconsole.lab import netns
-from kaconsole.lab.state import LabState
+from kaconsole.lab import control, faults, netns, nodes
+from kaconsole.lab.configs import LabSpec
+from kaconsole.lab.state import LabState, load
 
 
 @dataclass
@@ -26,6 +27,17 @@ class Lab:
     dir: Path
     state: LabState
     up_seconds: float
+
+    def ensure_up(self) -> None:
+        """Heal leftover faults; bring the lab up again if its nodes are gone."""
+        state = load(self.dir)
+        if state is None or not all(nodes.alive(n.init_pid) for n in state.node_states):
+            self.state = control.up(self.dir, LabSpec())
+            return
+        for node in state.node_states:
+            if node.faults:
+                faults.heal(self.dir, node.name)
+        self.state = state
 
     @property
     def vip(self) -> str:

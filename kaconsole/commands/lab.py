@@ -65,6 +65,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    control.preflight()  # every action needs Linux, root and the tools: say so before acting
     status: int = args.action(args)
     return status
 

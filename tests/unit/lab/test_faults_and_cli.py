@@ -58,6 +58,21 @@ def test_preflight_names_what_is_needed(monkeypatch: pytest.MonkeyPatch) -> None
         control.preflight()
 
 
+@pytest.fixture
+def no_preflight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI checks for Linux, root and tools first; these tests are about what comes after."""
+    monkeypatch.setattr(control, "preflight", lambda: None)
+
+
+def test_cli_says_what_is_needed_before_acting(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("os.geteuid", lambda: 1000)
+    assert main(["lab", "down"]) == 2
+    assert capsys.readouterr().err.startswith("kaconsole: error: the lab needs root")
+
+
+@pytest.mark.usefixtures("no_preflight")
 def test_cli_fault_without_lab_is_one_line_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -75,6 +90,7 @@ def test_cli_rejects_an_unknown_fault_kind(capsys: pytest.CaptureFixture[str]) -
     assert "invalid choice" in capsys.readouterr().err
 
 
+@pytest.mark.usefixtures("no_preflight")
 def test_cli_status_without_a_lab(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

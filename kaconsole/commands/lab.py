@@ -81,7 +81,8 @@ def _up(args: argparse.Namespace) -> int:
     seconds = round(time.monotonic() - started, 2)
     cluster = state.cluster_file
     text = (
-        f"lab up in {seconds} s: {state.nodes} nodes, {state.instances} instance(s), "
+        f"lab up in {seconds} s: {state.nodes} node{'s' * (state.nodes != 1)}, "
+        f"{state.instances} instance{'s' * (state.instances != 1)}, "
         f"VRRPv{state.vrrp_version}{' unicast' if state.unicast else ''}, "
         f"VIP {', '.join(state.vips)}\n"
         f"cluster file: {cluster}\n"

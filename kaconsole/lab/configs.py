@@ -172,7 +172,7 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
                 f"        auth_pass {spec.password}",
                 "    }",
             ]
-        if spec.unicast:
+        if spec.unicast and peers:
             lines.append(f"    unicast_src_ip {node.svc_ip}")
             lines.append("    unicast_peer {")
             lines += [f"        {p.svc_ip}" for p in peers]

@@ -249,9 +249,9 @@ def _field(entry: dict[str, Any], name: str) -> str | None:
         return value
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    if isinstance(value, list) and value:
+    if isinstance(value, list):
         if all(isinstance(b, int) and 0 <= b < 256 for b in value):
             return bytes(value).decode("utf-8", "replace")
-        first = value[0]
+        first = value[0]  # a repeated field: the first value
         return first if isinstance(first, str) else None
     return None

@@ -82,7 +82,7 @@ def _open(path: str) -> IO[bytes]:
     except (OSError, EOFError) as exc:
         handle.close()
         raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
-    if b"\0" in head:
+    if b"\0" in head.lstrip(b"\0"):  # a leading NUL run is logrotate copytruncate's, not binary
         handle.close()
         raise InputError(path, "not a text file (binary data); give a log file")
     return handle
@@ -97,10 +97,10 @@ def _peek(handle: IO[bytes]) -> bytes:
 
 
 def _decoded(path: str, handle: IO[bytes]) -> Iterator[str]:
-    """Lines split on \\n only (as syslog writes them), bad UTF-8 replaced."""
+    """Lines split on \\n only (as syslog writes them), bad UTF-8 replaced, NUL padding gone."""
     try:
         for raw in handle:
-            yield raw.decode("utf-8", errors="replace")
+            yield raw.lstrip(b"\0").decode("utf-8", errors="replace")
     except (OSError, EOFError) as exc:  # a truncated .gz, a read error mid-file
         raise InputError(path, f"read failed: {getattr(exc, 'strerror', None) or exc}") from None
 

@@ -1,5 +1,8 @@
 #!/bin/bash
 # Capture real keepalived 2.2.7 log lines in network namespaces kcs-log-* (192.0.2.0/24 only).
+# Usage (root): capture.sh reference|weight|tie|splitbrain|auth|configtest
+# Writes $W/out/*.log; the console-*.log samples here are copies (see README.md). Cleans up
+# its namespaces, processes and veths on exit.
 set -u
 W=/tmp/kcs-log
 OUT=$W/out
@@ -127,6 +130,44 @@ splitbrain)
   start c $OUT/split-c.log; sleep 4; stop c
   ip -n kcs-log-b link set veth0 down; sleep 3; ip -n kcs-log-b link set veth0 up; sleep 5
   stop a; stop b ;;
+configtest)
+  # keepalived's own config test of REFERENCE.md's master config (interface renamed veth0)
+  cat > $W/ref.conf <<'C'
+global_defs {
+   router_id LVS_MASTER
+   vrrp_skip_check_adv_addr
+   vrrp_strict
+   vrrp_garp_interval 0
+   vrrp_gna_interval 0
+   vrrp_iptables
+}
+
+vrrp_script monitor_nginx {
+   script "/healthcheck/check_nginx.sh"
+   interval 5
+   weight -20
+}
+
+vrrp_instance VI_CLUSTER {
+    state MASTER
+    interface veth0
+    virtual_router_id 51
+    priority 120
+    advert_int 1
+    authentication {
+        auth_type PASS
+        auth_pass cluster_pass
+    }
+    virtual_ipaddress {
+        192.0.2.100/24 dev veth0
+    }
+    track_script {
+        monitor_nginx
+    }
+}
+C
+  (cd $W && ip netns exec kcs-log-a keepalived -t -f ref.conf > $OUT/configtest.log 2>&1)
+  echo "keepalived -t exit status $?" >&2 ;;
 auth)
   conf a MASTER 120 0 secretAAAA -20; conf b BACKUP 100 0 secretBBBB -20
   start a $OUT/auth-a.log; start b $OUT/auth-b.log; sleep 6

@@ -55,24 +55,19 @@ def _password() -> str:
 
 
 def down(lab_dir: Path) -> list[str]:
-    """Remove the lab (and any leftover of an earlier one); returns what was removed."""
-    try:
-        state = load(lab_dir)
-    except LabError:
-        state = None
-    if state:
-        for node in state.node_states:
-            netns.kill_pids([node.init_pid])
+    """Remove the lab (and any leftover of an earlier one, found by name, never from the state
+    file alone); returns what was removed."""
+    inits = nodes.running_inits()
+    netns.kill_pids(inits)  # SIGKILL to a node's init ends its whole pid namespace
     removed = netns.remove_leftovers()
-    if state:
-        _wait_gone([pid for n in state.node_states for pid in (n.init_pid, n.unshare_pid)])
+    _wait_gone(inits)
     (lab_dir / "state.json").unlink(missing_ok=True)
     return removed
 
 
 def _wait_gone(pids: list[int], timeout: float = 3.0) -> None:
     deadline = time.monotonic() + timeout
-    while any(nodes.alive(p) for p in pids) and time.monotonic() < deadline:
+    while any(nodes.is_node_init(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.02)
 
 
@@ -177,7 +172,7 @@ def status(lab_dir: Path) -> dict[str, Any]:
         return {"dir": str(lab_dir), "up": False, "nodes": [], "leftovers": _leftovers()}
     report_nodes = []
     for node in state.node_states:
-        running = nodes.alive(node.init_pid)
+        running = nodes.is_node_init(node.init_pid)
         services = {
             name: (
                 ("running" if nodes.service(node.init_pid, name, "status").returncode == 0

@@ -52,10 +52,7 @@ def prepare_node(lab_dir: Path, spec: LabSpec, node: NodeSpec, client_pub: str) 
 
 
 def _child_pid(parent: int) -> int | None:
-    try:
-        children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
-    except OSError:
-        return None
+    children = run(["pgrep", "-P", str(parent)], check=False).split()
     return int(children[0]) if children else None
 
 
@@ -119,3 +116,20 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return stat.rsplit(")", 1)[-1].split()[0] != "Z"
+
+
+def is_node_init(pid: int) -> bool:
+    """True while `pid` is a lab node's init or the `unshare` above it: a pid from an old state
+    file may since belong to an unrelated process, which must never be signalled."""
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"kaconsole.lab.nodeinit" in cmdline and alive(pid)
+
+
+def running_inits() -> list[int]:
+    """Every lab node init (and its `unshare`) on the host, also those of a crashed `lab up`
+    whose state was never written or whose namespace was deleted by hand."""
+    pids = (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit())
+    return [pid for pid in pids if pid != os.getpid() and is_node_init(pid)]

@@ -31,7 +31,7 @@ class Lab:
     def ensure_up(self) -> None:
         """Heal leftover faults; bring the lab up again if its nodes are gone."""
         state = load(self.dir)
-        if state is None or not all(nodes.alive(n.init_pid) for n in state.node_states):
+        if state is None or not all(nodes.is_node_init(n.init_pid) for n in state.node_states):
             self.state = control.up(self.dir, LabSpec())
             return
         for node in state.node_states:

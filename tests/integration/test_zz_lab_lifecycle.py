@@ -22,6 +22,8 @@ def test_down_leaves_no_namespace_link_mount_or_process(lab: Lab) -> None:
     pids = [pid for n in lab.state.node_states for pid in netns.namespace_pids(n.netns)]
     pids += [pid for n in lab.state.node_states for pid in (n.init_pid, n.unshare_pid)]
     assert len(pids) >= 2 * 5  # per node: init, sshd, nginx x2, keepalived x2 (+ unshare)
+    # as after a crash: node2's namespace deleted by hand, its processes still running
+    netns.run(["ip", "netns", "del", "kclab-node2"])
     removed = control.down(lab.dir)
     assert "namespace kclab-node1" in removed
     assert leftovers() == []

@@ -33,12 +33,13 @@ def strict_no_accept(group: InstanceGroup) -> Finding | None:
         return None
     first = hit[0]
     inst, defs = first.instance, first.config.global_defs
+    undo = f"add `accept` to {inst.name}"
     if inst.accept is False:
         cause, undo = f"no_accept in {inst.name}", "remove no_accept or write `accept`"
     elif defs.vrrp_strict:
-        cause, undo = "vrrp_strict (global_defs) implies no_accept", f"add `accept` to {inst.name}"
+        cause = "vrrp_strict (global_defs) implies no_accept"
     else:
-        cause, undo = f"strict_mode in {inst.name} implies no_accept", f"add `accept` to {inst.name}"
+        cause = f"strict_mode in {inst.name} implies no_accept"
     vips = ", ".join(inst.vips) or "the VIP"
     where = inst.locations.get("no_accept") or defs.locations.get("vrrp_strict") or inst.where
     return Finding(

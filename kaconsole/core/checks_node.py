@@ -5,8 +5,8 @@ keepalived -t exit statuses, from its source (lib/scheduler.h, keepalived/core/m
 `config_test_exit`): from 2.2.0 the exit codes became an enum and the config-test statuses moved
 up by one: 4 "cannot run" (file missing, bad interface, fatal), 5 "errors, but keepalived runs",
 6 "scripts without script security". 2.0.4 to 2.1.5 used 3, 4 and 5, the numbers keepalived(8)
-still documents. keepalived 2.2.7 (Debian 12) agrees with the source: the reference config exits 6 once its
-script exists, 5 when it does not and only values are wrong.
+still documents. keepalived 2.2.7 (Debian 12) agrees with the source: the reference config
+exits 6 once its script exists, 5 when it does not and only values are wrong.
 """
 
 from __future__ import annotations

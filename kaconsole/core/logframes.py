@@ -47,7 +47,7 @@ _TAIL = r" (\S+) ([^\s\[:]+)(?:\[(\d+)\])?: ?(.*)"
 # Each framing captures its whole time stamp first: stamps repeat from line to line, so they
 # are converted once (see _time) rather than field by field on every line.
 _CONSOLE = re.compile(rf"({_WDAY} {_MON} [ \d]?\d {_HMS} \d{{4}}): ?(.*)", re.S)
-_SYSLOG = re.compile(rf"({_MON} [ \d]?\d {_HMS}){_TAIL}", re.S)
+_SYSLOG = re.compile(rf"([A-Z][a-z][a-z] [ \d]?\d {_HMS}){_TAIL}", re.S)  # month: see caller
 _ISO = re.compile(rf"({_YMD_HMS})(?:Z|[+-]\d\d:?\d\d)?{_TAIL}", re.S)
 _FULL = re.compile(rf"{_WDAY} ({_YMD_HMS}) \S+{_TAIL}", re.S)
 _RFC5424 = re.compile(
@@ -121,8 +121,10 @@ def split_line(raw: str, *, year: int | None = None) -> Frame | None:
             m = _SYSLOG.match(line)
             if m:
                 stamp, host, program, pid, message = m.groups()
-                ts = _time(stamp, _year(year), _syslog_time)
-                return _framed(ts, host, program, pid, message)
+                if not program.startswith(_IDENTS):  # the common case, checked before the time
+                    return None
+                ts = _time(stamp, _this_year() if year is None else year, _syslog_time)
+                return Frame(ts, host, int(pid) if pid else None, program, message)
         elif head in WEEKDAYS:
             m = _CONSOLE.match(line)
             if m:
@@ -134,8 +136,8 @@ def split_line(raw: str, *, year: int | None = None) -> Frame | None:
     return Frame(None, None, None, None, line)
 
 
-def _year(year: int | None) -> int:
-    return year if year is not None else datetime.now().year
+def _this_year() -> int:
+    return datetime.now().year
 
 
 _STAMPS: dict[tuple[str, int], datetime | None] = {}

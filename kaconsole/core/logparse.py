@@ -392,7 +392,7 @@ def classify(message: str) -> tuple[LogKind, str | None, Fields]:
             result = _group(rest)
         elif "auth" in rest or "AUTH" in rest or "pass" in rest:
             low = rest.lower()
-            if any(word in low for word in _AUTH_FAILED):
+            if any(hint in low for hint in _AUTH_FAILED):
                 result = LogKind.AUTH_ERROR, {"peer": None}
     if result is None:
         return LogKind.OTHER, instance, {}

@@ -146,22 +146,25 @@ _STAMPS: dict[tuple[str, int], datetime | None] = {}
 def _time(stamp: str, year: int, convert: Callable[[str, int], datetime | None]) -> datetime | None:
     """`convert(stamp, year)`, remembered: a log repeats each stamp over many lines."""
     key = (stamp, year)
-    ts = _STAMPS.get(key, _STAMPS)
-    if ts is _STAMPS:
+    try:
+        return _STAMPS[key]
+    except KeyError:
         if len(_STAMPS) >= 4096:
             _STAMPS.clear()
         ts = _STAMPS[key] = convert(stamp, year)
-    return ts  # type: ignore[return-value]
+        return ts
 
 
 def _syslog_time(stamp: str, year: int) -> datetime | None:
-    """`Nov 24 16:13:10[.123456]` in `year`."""
-    return _at(year, MONTHS[stamp[:3]], int(stamp[4:6]), stamp[7:15], stamp[16:])
+    """`Nov 24 16:13:10[.123456]` in `year` (the day may be space-padded or not)."""
+    month, day, clock = stamp.split()
+    return _at(year, MONTHS[month], int(day), clock[:8], clock[9:])
 
 
-def _console_time(stamp: str, _: int) -> datetime | None:
+def _console_time(stamp: str, _year: int) -> datetime | None:
     """`Tue Nov 24 16:13:10[.123456789] 2026`."""
-    return _at(int(stamp[-4:]), MONTHS[stamp[4:7]], int(stamp[8:10]), stamp[11:19], stamp[20:-5])
+    _weekday, month, day, clock, year = stamp.split()
+    return _at(int(year), MONTHS[month], int(day), clock[:8], clock[9:])
 
 
 def _iso_time(stamp: str, _: int) -> datetime | None:
@@ -197,7 +200,7 @@ def _framed(
     ts: datetime | None, host: str, program: str, pid: str | None, message: str
 ) -> Frame | None:
     """The frame of a syslog-style line; None for another program's line."""
-    if not program.startswith(_IDENTS):
+    if not is_keepalived(program):
         return None
     return Frame(ts, host, int(pid) if pid else None, program, message)
 

@@ -36,6 +36,10 @@ AT = datetime(2026, 11, 24, 16, 13, 10)
             Frame(AT, "node1", 3526, "Keepalived_vrrp", MSG),
         ),
         (f"Nov 24 16:13:10 n Keepalived[1]: {MSG}", Frame(AT, "n", 1, "Keepalived", MSG)),
+        (
+            f"Nov 4 06:01:02 n Keepalived[1]: {MSG}",  # a day not padded to two places
+            Frame(datetime(2026, 11, 4, 6, 1, 2), "n", 1, "Keepalived", MSG),
+        ),
         (f"Nov 24 16:13:10 n keepalived[1]: {MSG}", Frame(AT, "n", 1, "keepalived", MSG)),
         (
             f"Nov 24 16:13:10 n Keepalived_healthcheckers[7]: {MSG}",

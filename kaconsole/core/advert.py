@@ -154,7 +154,8 @@ def _vrrp(
     problems: list[str] = []
     asize = 4 if family == 4 else 16
     auth_len = 8 if version == 2 and family == 4 else 0
-    found = min(count, max(0, (len(msg) - 8) // asize))
+    # keepalived reads a v2 password from the end of the packet: it is not an address
+    found = min(count, max(0, (len(msg) - 8 - auth_len) // asize))
     fmt = _ip4 if family == 4 else _ip6
     addresses = tuple(fmt(msg[8 + i * asize : 8 + (i + 1) * asize]) for i in range(found))
     expected = 8 + count * asize + auth_len
@@ -162,7 +163,7 @@ def _vrrp(
     if found < count:
         problems.append(f"address count {count}, found {found}")
     elif not complete:
-        problems.append(f"authentication data truncated: {len(msg) - expected + 8} of 8 bytes")
+        problems.append(f"truncated: {len(msg)} bytes, need {expected}")
     if ptype != 1:
         problems.append(f"type {ptype}, must be 1 (advertisement)")
     multicast = dst in (MCAST4, MCAST6) or (rdst[0] >= 224 if family == 4 else rdst[0] == 0xFF)

@@ -21,6 +21,10 @@ _PCAP_MAGICS = {
     b"\xa1\xb2\x3c\x4d": (">", 1_000_000_000),
 }
 _SHB = b"\x0a\x0d\x0d\x0a"
+#: First header word of a capture, as a record's seconds would read it (in either byte order).
+_START_WORDS = frozenset(
+    int.from_bytes(m, order) for m in (*_PCAP_MAGICS, _SHB) for order in ("little", "big")
+)
 _BOM = {b"\x4d\x3c\x2b\x1a": "<", b"\x1a\x2b\x3c\x4d": ">"}
 _EPB, _SPB, _IDB, _OPB = 6, 3, 1, 2
 #: Block types a resync may land on (besides SHB): IDB, OPB, SPB, NRB, ISB, EPB, DSB, custom.
@@ -202,6 +206,13 @@ class PcapStream:
             return False
         return self._last_sec < 0 or abs(sec - self._last_sec) <= _MAX_FORWARD_JUMP
 
+    def _capture_starts(self, pos: int) -> bool:
+        """Is there a pcap global header (version 2) or a pcapng SHB at pos, not a record?"""
+        head = bytes(self._buf[pos : pos + 12])
+        if head[:4] in _PCAP_MAGICS:
+            return head[4:8] in (b"\x02\x00\x04\x00", b"\x00\x02\x00\x04")
+        return head[:4] == _SHB and head[8:12] in _BOM
+
     def _read_pcap(self, out: list[Record]) -> bool:
         """Read classic pcap records from the buffer until one is incomplete."""
         buf = self._buf
@@ -211,12 +222,13 @@ class PcapStream:
         units, linktype = self._units, self._linktype
         while pos + 16 <= end:
             sec, frac, incl, orig = unpack(buf, pos)
+            if sec in _START_WORDS and self._capture_starts(pos):
+                self._pos = pos
+                self.format = None  # another capture was appended: read its header
+                return True
             if frac >= units or incl > self.max_record or incl > orig:
                 self._pos = pos
-                if bytes(buf[pos : pos + 4]) in _PCAP_MAGICS:  # a new capture was appended
-                    self.format = None
-                else:
-                    self._lose_sync()
+                self._lose_sync()
                 return True
             if pos + 16 + incl > end:
                 break

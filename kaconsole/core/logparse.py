@@ -112,7 +112,7 @@ _LOWER = re.compile(
 _DISCARD = re.compile(r"received lower priority \((\d+)\) advert from (\S+) - discarding")
 _VIPS = re.compile(r"(setting|removing) (?:protocol )?(E-)?VIPs\.")
 _GARP = re.compile(
-    r"Sending(?:/queueing)? (?:(gratuitous ARPs?)|[Uu]nsolicited Neighbour Adverts?) "
+    r"Sending(?:/queueing)? (?:gratuitous ARPs?|[Uu]nsolicited Neighbour Adverts?) "
     r"on (\S+) for (\S+)"
 )
 _STARTING = re.compile(
@@ -219,7 +219,7 @@ def _sending(rest: str) -> Result | None:
     m = _GARP.match(rest)
     if not m:
         return None
-    fields: Fields = {"address": m[3], "interface": m[2]}
+    fields: Fields = {"address": m[2], "interface": m[1]}
     if "/queueing" in rest:
         fields["queued"] = True
     return LogKind.GARP, fields
@@ -308,12 +308,16 @@ def _config(rest: str) -> Result | None:
     return LogKind.CONFIG, {}
 
 
-def _group(rest: str) -> Result | None:
-    end = rest.find(")")
-    if not rest.startswith("VRRP_Group(") or end < 0:
-        return None
-    return LogKind.OTHER, {"tag": "sync_group", "group": rest[11:end]}
+def _group(rest: str) -> Result:
+    """`VRRP_Group(G) ...`: a sync group's own line (its instances log their states too)."""
+    return LogKind.OTHER, {"tag": "sync_group", "group": rest[11 : rest.find(")")]}
 
+
+#: First words of keepalived's configuration complaints that carry no `(file: Line N)` prefix.
+_CONFIG_WORDS = (  # noqa: SIM905 - a list of words reads better as text
+    "Strict State Authentication Cannot Number Initial Truncating SECURITY WARNING WARNING: "
+    "Disabling NOTICE: Non-existent use_vmac iptables CONFIGURATION auth_hmac"
+).split()
 
 _BY_WORD: dict[str, Callable[[str], Result | None]] = {
     "Entering": _state,
@@ -349,28 +353,7 @@ _BY_WORD: dict[str, Callable[[str], Result | None]] = {
     "Kernel": _interface,
     "Netlink": _interface,
     "interface": _interface,
-    **dict.fromkeys(
-        (
-            "Strict",
-            "State",
-            "Authentication",
-            "Cannot",
-            "Number",
-            "Initial",
-            "Truncating",
-            "SECURITY",
-            "WARNING",
-            "WARNING:",
-            "Disabling",
-            "NOTICE:",
-            "Non-existent",
-            "use_vmac",
-            "iptables",
-            "CONFIGURATION",
-            "auth_hmac",
-        ),
-        _config,
-    ),
+    **dict.fromkeys(_CONFIG_WORDS, _config),
 }
 
 #: With "auth" in it, words that make an unknown line a failed authentication (any wording).

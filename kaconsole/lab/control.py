@@ -11,7 +11,9 @@ import string
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -118,15 +120,14 @@ def _build(lab_dir: Path, spec: LabSpec, state: LabState, deadline: float) -> No
 
 
 def _wait_ready(spec: LabSpec, deadline: float) -> None:
-    """Poll real evidence: sshd accepts, nginx answers its name, every VIP is held by a node."""
-    pending: dict[str, Any] = {}
-    for node in spec.node_specs():
-        pending[f"{node.name} sshd"] = lambda n=node: _tcp_open(n.mgmt_ip, 22)
-        pending[f"{node.name} nginx"] = lambda n=node: _http_text(f"http://{n.svc_ip}/") == (
-            f"{n.name}\n"
-        )
+    """Poll real evidence: sshd accepts, nginx answers its name, each VIP is on exactly one node."""
+    pending: dict[str, Callable[[], bool]] = {}
+    node_specs = spec.node_specs()
+    for node in node_specs:
+        pending[f"{node.name} sshd"] = partial(_tcp_open, node.mgmt_ip, 22)
+        pending[f"{node.name} nginx"] = partial(_answers, f"http://{node.svc_ip}/", node.name)
     for vip in spec.vips():
-        pending[f"VIP {vip}"] = lambda v=vip: bool(vip_holders(spec.node_specs(), v))
+        pending[f"VIP {vip} on one node"] = partial(_held_once, node_specs, vip)
     while pending:
         for name in [name for name, ready in pending.items() if ready()]:
             del pending[name]
@@ -135,6 +136,14 @@ def _wait_ready(spec: LabSpec, deadline: float) -> None:
         if time.monotonic() > deadline:
             raise LabError(f"the lab did not get ready in time: waiting for {', '.join(pending)}")
         time.sleep(0.05)
+
+
+def _answers(url: str, name: str) -> bool:
+    return _http_text(url) == f"{name}\n"
+
+
+def _held_once(node_specs: list[NodeSpec], vip: str) -> bool:
+    return len(vip_holders(node_specs, vip)) == 1
 
 
 def _tcp_open(host: str, port: int) -> bool:

@@ -237,6 +237,7 @@ def test_syslog_and_journal_round_trip(
     for line, expected in (
         (f"{day} {ts:%H:%M:%S} {tail}", ts.replace(microsecond=0)),
         (f"{day} {ts:%H:%M:%S.%f} {tail}", ts),
+        (f"{ts:%b} {ts.day} {ts:%H:%M:%S} {tail}", ts.replace(microsecond=0)),
         (f"{ts:%Y-%m-%dT%H:%M:%S.%f}+00:00 {tail}", ts),
         (f"{ts:%Y-%m-%dT%H:%M:%S}+0000 {tail}", ts.replace(microsecond=0)),
         (f"{WEEKDAYS[ts.weekday()]} {ts:%Y-%m-%d %H:%M:%S} UTC {tail}", ts.replace(microsecond=0)),

@@ -48,9 +48,13 @@ def _election(group: InstanceGroup) -> Election | None:
 
 
 def priority_tie(group: InstanceGroup) -> Finding | None:
+    """Equal priorities, as advertised while every tracker passes."""
+    election = _election(group)
+    if election is None:
+        return None
     by_priority: dict[int, list[Member]] = {}
-    for m in group.members:
-        by_priority.setdefault(m.instance.priority, []).append(m)
+    for m, r in zip(group.members, election.routers, strict=True):
+        by_priority.setdefault(r.priority or 0, []).append(m)
     top = max(by_priority)
     for priority, tied in sorted(by_priority.items(), reverse=True):
         if len(tied) < 2 or priority == OWNER or all(m.instance.nopreempt for m in tied):
@@ -108,7 +112,8 @@ def _weight_finding(group: InstanceGroup, m: Member, election: Election, label: 
         fix = f"remove nopreempt from {names(blockers)} if the VIP should follow {label}"
     elif weight < 0:
         fix = f"use a weight below {target - before}"
-    else:
-        fix = f"use a weight above {before - target}"
+    else:  # losing a positive weight only brings it back to its base priority
+        fix = (f"use a priority below {target} on {m.node}, with a weight that lifts it above "
+               f"{target} while {label} passes")
     nodes = (m.node, *(r.name for r in peers if (r.priority or 0) == target))
     return Finding("warning", code, group.name, nodes, f"{prediction.reason}; {fix}", where)

@@ -16,7 +16,9 @@ SERVICES = ("nginx", "keepalived")
 
 def _instance_json(node: NodeState, inst: InstanceState, vips: set[str]) -> dict[str, Any]:
     state = inst.state
-    if node.service("keepalived") is ServiceState.STOPPED:
+    if node.reachable is False:
+        state = VrrpState.UNKNOWN  # the last thing heard may no longer be true
+    elif node.service("keepalived") is ServiceState.STOPPED:
         state = VrrpState.STOP
     holds = node.addresses is not None and bool(node.addresses & vips)
     return {
@@ -39,7 +41,10 @@ def snapshot_json(state: ClusterState, taken_at: datetime) -> dict[str, Any]:
             "host": n.host,
             "reachable": bool(n.reachable),
             "error": n.error,
-            "services": {s: n.service(s).value for s in (*SERVICES, *n.services) if s},
+            "services": {
+                s: n.service(s).value if n.reachable is not False else "unknown"
+                for s in (*SERVICES, *n.services)
+            },
             "instances": [_instance_json(n, i, vips_of.get(i.name, set())) for i in n.instances],
         }
         for n in state.nodes

@@ -209,6 +209,8 @@ def test_unreachable_node_is_reported_and_others_kept() -> None:
     assert "connection refused" in anomaly.message
     snap = snapshot_json(state, T0)
     assert [n["reachable"] for n in snap["nodes"]] == [True, False]
+    assert snap["nodes"][1]["services"] == {"nginx": "unknown", "keepalived": "unknown"}
+    assert snap["nodes"][1]["instances"][0]["state"] == "UNKNOWN"
 
 
 def test_dump_sets_state_and_priorities() -> None:

@@ -11,24 +11,26 @@ from kaconsole import __version__
 from kaconsole.errors import KaconsoleError
 
 #: Subcommand modules under kaconsole.commands, in the order `--help` lists them.
-COMMANDS = ("logs", "conf", "pcap", "timeline", "lab")
+COMMANDS = ("status", "check", "logs", "conf", "pcap", "timeline", "lab")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `only`, just that subcommand's module is imported (a fast start)."""
     parser = argparse.ArgumentParser(
         prog="kaconsole",
         description="Terminal operations console for keepalived/VRRP clusters.",
     )
     parser.add_argument("--version", action="version", version=f"kaconsole {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else (only,):
         importlib.import_module(f"kaconsole.commands.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    first = args_list[0] if args_list else None
+    parser = build_parser(first if first in COMMANDS else None)
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)

@@ -1,0 +1,135 @@
+"""`kaconsole status CLUSTER.yaml [--json]`: one snapshot of the cluster (CONTRACTS.md §4)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from kaconsole.core.anomalies import find_anomalies
+from kaconsole.core.inventory import Cluster, load_cluster
+from kaconsole.core.snapshot import snapshot_json
+from kaconsole.engine.monitor import ClusterMonitor
+from kaconsole.engine.status import all_ready, take_status
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser(
+        "status",
+        help="one snapshot of the cluster: exit 0 healthy, 1 anomalies, 2 error",
+        description="Connect to every node, poll once, listen for adverts for one master-down "
+        "interval, and print the cluster's state.",
+    )
+    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
+    parser.add_argument("--json", action="store_true", help="print the JSON snapshot")
+    parser.add_argument(
+        "--listen",
+        type=float,
+        metavar="SECONDS",
+        help="how long to listen for adverts (default: the longest master-down interval)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep watching and print each change (with --json: one snapshot a line); ctrl+c stops",
+    )
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    cluster = load_cluster(args.cluster)
+    if args.watch:
+        return asyncio.run(_watch(cluster, as_json=args.json))
+    state = asyncio.run(take_status(cluster, listen=args.listen))
+    snap = snapshot_json(state, datetime.now(UTC))
+    if args.json:
+        json.dump(snap, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(snap))
+    return 1 if find_anomalies(state) else 0
+
+
+async def _watch(cluster: Cluster, *, as_json: bool) -> int:
+    """Print a snapshot whenever what an engineer looks at changes; never returns by itself."""
+    monitor = ClusterMonitor(cluster)
+    sessions = asyncio.create_task(monitor.run())
+    last: object = None
+    try:
+        async for update in monitor.updates():
+            if not all_ready(update.state, cluster):
+                continue
+            snap = snapshot_json(update.state, datetime.now(UTC))
+            key = _watched(snap)
+            if key == last:
+                continue
+            last = key
+            if as_json:
+                sys.stdout.write(json.dumps(snap) + "\n")
+            else:
+                sys.stdout.write(render_text(snap) + "\n")
+            sys.stdout.flush()
+    finally:
+        sessions.cancel()
+    return 0
+
+
+def _watched(snap: dict[str, Any]) -> object:
+    """What a change means: node reachability and services, instance states, masters, anomalies."""
+    nodes = [
+        (
+            n["name"],
+            n["reachable"],
+            tuple(n["services"].items()),
+            tuple((i["name"], i["state"], i["holds_vips"]) for i in n["instances"]),
+        )
+        for n in snap["nodes"]
+    ]
+    insts = [(i["name"], i["master"], tuple(i["vip_holders"])) for i in snap["instances"]]
+    anomalies = [(a["kind"], a["message"]) for a in snap["anomalies"]]
+    return (nodes, insts, anomalies)
+
+
+def render_text(snap: dict[str, Any]) -> str:
+    """The snapshot as a table an engineer reads in one glance."""
+    lines = [f"cluster {snap['cluster']}  ({snap['taken_at']})", ""]
+    names = [i["name"] for i in snap["instances"]]
+    header = ["node", "reachable", *snap["nodes"][0]["services"], *names] if snap["nodes"] else []
+    rows = [header]
+    for node in snap["nodes"]:
+        states = {
+            i["name"]: f"{i['state']} {i['effective_priority']}/{i['base_priority']}"
+            + (" VIP" if i["holds_vips"] else "")
+            for i in node["instances"]
+        }
+        rows.append(
+            [
+                node["name"],
+                "yes" if node["reachable"] else f"NO: {node['error'] or 'unknown'}",
+                *node["services"].values(),
+                *(states.get(n, "-") for n in names),
+            ]
+        )
+    widths = [max(len(str(r[i])) for r in rows if i < len(r)) for i in range(len(header))]
+    for row in rows:
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
+    lines.append("")
+    for inst in snap["instances"]:
+        master = inst["master"] or "none"
+        lines.append(
+            f"{inst['name']} (VRID {inst['vrid']}): MASTER {master}; VIP {', '.join(inst['vips'])} "
+            f"on {', '.join(inst['vip_holders']) or 'no node'}; adverts from "
+            f"{', '.join(inst['advert_sources']) or 'nobody'}"
+        )
+        if inst["last_transition"]:
+            t = inst["last_transition"]
+            lines.append(f"  last: {t['node']} -> {t['to']} at {t['at']}: {t['detail']}")
+    lines.append("")
+    if snap["anomalies"]:
+        lines += [f"! {a['kind']}: {a['message']}" for a in snap["anomalies"]]
+    else:
+        lines.append("no anomalies")
+    return "\n".join(lines) + "\n"

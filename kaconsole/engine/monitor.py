@@ -1,0 +1,154 @@
+"""ClusterMonitor: node sessions -> facts -> one reducer -> state, shared by the TUI and commands.
+
+Sessions push facts into `feed`; the monitor folds them into an immutable `ClusterState` and keeps
+bounded rings of log events and adverts for the panes. Readers pull: `updates()` yields the
+latest state and the items new since their last update, so a slow reader sees coalesced updates,
+never a backlog.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections import deque
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from typing import Protocol, TypeVar
+
+from kaconsole.core.facts import AdvertSeen, Fact, LogSeen
+from kaconsole.core.inventory import Cluster, Node
+from kaconsole.core.state import ClusterState, initial_state, reduce
+from kaconsole.transport.node import NodeSession, SessionSettings
+from kaconsole.transport.runner import Runner
+
+Sink = Callable[[Fact], None]
+T = TypeVar("T")
+
+
+class Session(Protocol):
+    """What the monitor needs of a node's session: the real SSH one, or the demo's."""
+
+    @property
+    def runner(self) -> Runner | None: ...
+
+    async def run(self) -> None: ...
+
+    def refresh(self) -> None: ...
+
+
+SessionFactory = Callable[[Node, Sink], Session]
+
+
+def ssh_sessions(settings: SessionSettings | None = None) -> SessionFactory:
+    def make(node: Node, sink: Sink) -> Session:
+        return NodeSession(node, sink, settings)
+
+    return make
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    state: ClusterState
+    logs: tuple[LogSeen, ...]
+    adverts: tuple[AdvertSeen, ...]
+    #: Items that fell out of the rings before this reader saw them.
+    missed: int = 0
+
+
+class ClusterMonitor:
+    def __init__(
+        self,
+        cluster: Cluster,
+        sessions: SessionFactory | None = None,
+        *,
+        log_capacity: int = 10_000,
+        advert_capacity: int = 5_000,
+    ) -> None:
+        self.cluster = cluster
+        self.state = initial_state(cluster.name, [(n.name, n.host) for n in cluster.nodes])
+        factory = sessions or ssh_sessions()
+        self.sessions: dict[str, Session] = {n.name: factory(n, self.feed) for n in cluster.nodes}
+        self._seq = 0
+        self._appended = 0  # log events and adverts ever put in the rings
+        self._logs: deque[tuple[int, LogSeen]] = deque(maxlen=log_capacity)
+        self._adverts: deque[tuple[int, AdvertSeen]] = deque(maxlen=advert_capacity)
+        self._waiters: set[asyncio.Event] = set()
+        self.started_at = time.time()
+
+    # --- input ------------------------------------------------------------------------------
+
+    def feed(self, fact: Fact) -> None:
+        """Fold one fact; sessions call this, and so do tests and the timeline of actions."""
+        self._seq += 1
+        self.state = reduce(self.state, fact)
+        if isinstance(fact, LogSeen):
+            self._logs.append((self._seq, fact))
+            self._appended += 1
+        elif isinstance(fact, AdvertSeen):
+            self._adverts.append((self._seq, fact))
+            self._appended += 1
+        for event in self._waiters:
+            event.set()
+
+    async def run(self) -> None:
+        """Run every node's session until cancelled."""
+        async with asyncio.TaskGroup() as group:
+            for name, session in self.sessions.items():
+                group.create_task(session.run(), name=f"session:{name}")
+
+    def runner(self, node: str) -> Runner | None:
+        return self.sessions[node].runner
+
+    def refresh(self, node: str | None = None) -> None:
+        for name, session in self.sessions.items():
+            if node is None or name == node:
+                session.refresh()
+
+    # --- output -----------------------------------------------------------------------------
+
+    def logs(self) -> list[LogSeen]:
+        return [item for _, item in self._logs]
+
+    def adverts(self) -> list[AdvertSeen]:
+        return [item for _, item in self._adverts]
+
+    async def updates(self) -> AsyncIterator[Update]:
+        """The state and the new items, each time something changed (coalesced)."""
+        event = asyncio.Event()
+        event.set()
+        self._waiters.add(event)
+        cursor, counted = 0, 0
+        try:
+            while True:
+                await event.wait()
+                event.clear()
+                logs = _since(self._logs, cursor)
+                adverts = _since(self._adverts, cursor)
+                missed = self._appended - counted - len(logs) - len(adverts)
+                cursor, counted = self._seq, self._appended
+                yield Update(self.state, logs, adverts, missed)
+        finally:
+            self._waiters.discard(event)
+
+    async def wait_for(
+        self, predicate: Callable[[ClusterState], bool], timeout: float
+    ) -> ClusterState | None:
+        """The first state that satisfies `predicate`, or None when `timeout` passes first."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                async for update in self.updates():
+                    if predicate(update.state):
+                        return update.state
+        return None
+
+
+def _since(ring: deque[tuple[int, T]], cursor: int) -> tuple[T, ...]:
+    """The ring's items after `cursor`, found from the newest end: cheap for small updates."""
+    out: list[T] = []
+    for seq, item in reversed(ring):
+        if seq <= cursor:
+            break
+        out.append(item)
+    out.reverse()
+    return tuple(out)

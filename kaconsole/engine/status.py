@@ -1,0 +1,68 @@
+"""One look at the cluster (`kaconsole status`): connect, poll, listen for adverts, probe the VIP.
+
+Adverts are listened to for one master-down interval (from the nodes' configuration), the
+longest a healthy master can stay silent: shorter, and a missing master could look present.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from kaconsole.core.inventory import Cluster
+from kaconsole.core.state import ClusterState, NodeState
+from kaconsole.core.vrrp import master_down_interval
+from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
+from kaconsole.engine.probe import probe
+
+#: Without a configuration to compute it from: keepalived's default (advert_int 1, priority 100).
+DEFAULT_LISTEN = 3.7
+#: Nodes that have not answered by then are reported as they are (unreachable or partial).
+CONNECT_GRACE = 15.0
+
+
+def node_ready(node: NodeState, services: int) -> bool:
+    """Everything a snapshot needs from this node has arrived (or the node is unreachable)."""
+    if node.reachable is False:
+        return True
+    if node.reachable is None or node.addresses is None or len(node.services) < services:
+        return False
+    return node.config is not None or "config" in node.degraded
+
+
+def all_ready(state: ClusterState, cluster: Cluster) -> bool:
+    return all(node_ready(n, len(cluster.node(n.name).services)) for n in state.nodes)
+
+
+def listen_seconds(state: ClusterState) -> float:
+    """The longest master-down interval among the instances the nodes run."""
+    intervals = []
+    for node in state.nodes:
+        for inst in node.instances:
+            spec = inst.spec
+            if spec is not None and 1 <= spec.priority <= 254:
+                with contextlib.suppress(ValueError):  # a value keepalived itself would refuse
+                    intervals.append(
+                        master_down_interval(spec.priority, spec.advert_int, spec.version)
+                    )
+    return max(intervals, default=DEFAULT_LISTEN)
+
+
+async def take_status(
+    cluster: Cluster,
+    sessions: SessionFactory | None = None,
+    *,
+    listen: float | None = None,
+) -> ClusterState:
+    monitor = ClusterMonitor(cluster, sessions)
+    runner = asyncio.create_task(monitor.run(), name="status-sessions")
+    try:
+        await monitor.wait_for(lambda s: all_ready(s, cluster), CONNECT_GRACE)
+        await asyncio.sleep(listen if listen is not None else listen_seconds(monitor.state))
+        if cluster.vip_probe is not None:
+            monitor.feed(await probe(cluster.vip_probe))
+        return monitor.state
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner

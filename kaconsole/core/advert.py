@@ -53,6 +53,13 @@ def _ip6(raw: bytes) -> str:
     return ipaddress.IPv6Address(raw).compressed
 
 
+@lru_cache(maxsize=1024)
+def _addresses(raw: bytes, size: int) -> tuple[str, ...]:
+    """The address list of an advert (cached: a VRID sends the same list every interval)."""
+    fmt = _ip4 if size == 4 else _ip6
+    return tuple(fmt(raw[i : i + size]) for i in range(0, len(raw), size))
+
+
 def _checksum_ok(*parts: bytes) -> bool:
     """Internet checksum check: the 16-bit one's-complement sum is 0 (mod 0xFFFF)."""
     total = 0
@@ -156,8 +163,7 @@ def _vrrp(
     auth_len = 8 if version == 2 and family == 4 else 0
     # keepalived reads a v2 password from the end of the packet: it is not an address
     found = min(count, max(0, (len(msg) - 8 - auth_len) // asize))
-    fmt = _ip4 if family == 4 else _ip6
-    addresses = tuple(fmt(msg[8 + i * asize : 8 + (i + 1) * asize]) for i in range(found))
+    addresses = _addresses(msg[8 : 8 + found * asize], asize)
     expected = 8 + count * asize + auth_len
     complete = len(msg) >= expected  # extra bytes (a newer keepalived's trailer) are tolerated
     if found < count:

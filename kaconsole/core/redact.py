@@ -100,7 +100,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(rf"(?im)(^[ \t]*(?:@\^?\S+[ \t]+)?(?:passwd|password)[ \t]+)(?![:=])({_VALUE})"),
         r"\1" + MASK,
     ),
-    (re.compile(rf"(?i)(\bauth_pass[ \t]+)(?![:=]|to[ \t])({_VALUE})"), r"\1" + MASK),
+    (re.compile(rf"(?i)(\bauth_pass[ \t]+)(?!to[ \t]|\*\*\*)({_VALUE})"), r"\1" + MASK),
     (re.compile(rf"(?im)(^[ \t]*(?:@\^?\S+[ \t]+)?key[ \t]+\S+[ \t]+)({_VALUE})"), r"\1" + MASK),
     # JSON: "auth_data": "X", "auth_pass": "X", "password": "X"
     (
@@ -114,8 +114,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # `Authentication data = X`
     (
         re.compile(
-            r"(?i)(\b(?:password|passwd|authentication data|auth_data)[ \t]*[:=][ \t]*)"
-            r"(?!\"?\*\*\*)([^\s,;]+)"
+            r"(?i)(\b(?:password|passwd|authentication data|auth_data|auth_pass)[ \t]*[:=][ \t]*)"
+            r"(?!\"?\*\*\*)(\S[^\n]*)"
         ),
         r"\1" + MASK,
     ),

@@ -19,10 +19,17 @@ PASSWORD = "cluster_pass"
 
 def test_secret_hides_its_value_everywhere() -> None:
     secret = Secret(PASSWORD)
-    shown = [repr(secret), str(secret), f"{secret}", f"{secret!r}", f"{secret:>20}",
-             "%s %r" % (secret, secret),  # noqa: UP031 (%-formatting must hide it too)
-             json.dumps({"p": secret.to_json()}),
-             repr([secret]), repr(copy.deepcopy({"s": secret}))]
+    shown = [
+        repr(secret),
+        str(secret),
+        f"{secret}",
+        f"{secret!r}",
+        f"{secret:>20}",
+        "%s %r" % (secret, secret),  # noqa: UP031 (%-formatting must hide it too)
+        json.dumps({"p": secret.to_json()}),
+        repr([secret]),
+        repr(copy.deepcopy({"s": secret})),
+    ]
     for text in shown:
         assert PASSWORD not in text
         assert MASK in text
@@ -42,33 +49,41 @@ def test_secret_refuses_pickling_and_compares_without_revealing() -> None:
     assert Secret(PASSWORD).truncated(8) != Secret(PASSWORD)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("        auth_pass cluster_pass", "        auth_pass ***"),
-    ('auth_pass "with space"', "auth_pass ***"),
-    ("authentication { auth_type PASS auth_pass cluster_pass }",
-     "authentication { auth_type PASS auth_pass *** }"),
-    ("@main auth_pass cluster_pass", "@main auth_pass ***"),
-    ("   Password = cluster_", "   Password = ***"),
-    (" Password : cluster_", " Password : ***"),
-    ('{"auth_type": 1, "auth_data": "cluster_"}', '{"auth_type": 1, "auth_data": "***"}'),
-    ('"auth_data":"a\\"b", "x": 1', '"auth_data":"***", "x": 1'),
-    ("Authentication data = 0xdeadbeef", "Authentication data = ***"),
-    ("  SSL password:abc", "  SSL password:***"),
-    ("    key 1 hex:00112233", "    key 1 ***"),
-    ("    password secret1", "    password ***"),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("        auth_pass cluster_pass", "        auth_pass ***"),
+        ('auth_pass "with space"', "auth_pass ***"),
+        (
+            "authentication { auth_type PASS auth_pass cluster_pass }",
+            "authentication { auth_type PASS auth_pass *** }",
+        ),
+        ("@main auth_pass cluster_pass", "@main auth_pass ***"),
+        ("   Password = cluster_", "   Password = ***"),
+        (" Password : cluster_", " Password : ***"),
+        ('{"auth_type": 1, "auth_data": "cluster_"}', '{"auth_type": 1, "auth_data": "***"}'),
+        ('"auth_data":"a\\"b", "x": 1', '"auth_data":"***", "x": 1'),
+        ("Authentication data = 0xdeadbeef", "Authentication data = ***"),
+        ("  SSL password:abc", "  SSL password:***"),
+        ("    key 1 hex:00112233", "    key 1 ***"),
+        ("    password secret1", "    password ***"),
+    ],
+)
 def test_redact_text_masks_every_known_form(text: str, expected: str) -> None:
     assert redact_text(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "Truncating auth_pass to 8 characters",
-    "(VI_1) received an invalid passwd from 192.0.2.12!",
-    "bad digest or bad password !",
-    "   Authentication type = PASS",
-    "(VI_CLUSTER) Strict mode does not support authentication. Ignoring.",
-    "auth_type PASS",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Truncating auth_pass to 8 characters",
+        "(VI_1) received an invalid passwd from 192.0.2.12!",
+        "bad digest or bad password !",
+        "   Authentication type = PASS",
+        "(VI_CLUSTER) Strict mode does not support authentication. Ignoring.",
+        "auth_type PASS",
+    ],
+)
 def test_redact_text_leaves_keepalived_wording_alone(text: str) -> None:
     assert redact_text(text) == text
 
@@ -82,19 +97,29 @@ def test_redact_args() -> None:
 _SPECIAL = set('"#!\\{}$@')
 
 
-@given(st.text(alphabet=st.characters(categories=("L", "N", "P", "S")), min_size=4,
-               max_size=30).filter(lambda s: not _SPECIAL & set(s)).map(lambda s: "\u00a7" + s))
+@given(
+    st.text(alphabet=st.characters(categories=("L", "N", "P", "S")), min_size=4, max_size=30)
+    .filter(lambda s: not _SPECIAL & set(s))
+    .map(lambda s: "\u00a7" + s)
+)
 def test_no_auth_pass_reaches_any_output(password: str) -> None:
-    text = ("vrrp_instance V {\n authentication {\n  auth_type PASS\n"
-            f"  auth_pass {password}\n }}\n auth_hmac {{\n  key 7 {password}\n }}\n}}\n"
-            f"unknown_top {{\n  password {password}\n}}\n")
+    text = (
+        "vrrp_instance V {\n authentication {\n  auth_type PASS\n"
+        f"  auth_pass {password}\n }}\n auth_hmac {{\n  key 7 {password}\n }}\n}}\n"
+        f"unknown_top {{\n  password {password}\n}}\n"
+    )
     config = parse_config(text)
     instance = config.instances[0]
     assert instance.authentication is not None
     assert instance.authentication.auth_pass is not None
     assert instance.authentication.auth_pass.reveal() == password
-    outputs = [repr(config), str(config), json.dumps(config.to_json(), ensure_ascii=False),
-               repr(instance), json.dumps(instance.to_json(), ensure_ascii=False)]
+    outputs = [
+        repr(config),
+        str(config),
+        json.dumps(config.to_json(), ensure_ascii=False),
+        repr(instance),
+        json.dumps(instance.to_json(), ensure_ascii=False),
+    ]
     for out in outputs:
         assert password not in out
     assert password not in redact_text(text)
@@ -106,3 +131,20 @@ def test_reference_config_text_and_model_never_show_the_password(data_dir: Path)
     config = parse_config(text)
     for out in (redact_text(text), repr(config), json.dumps(config.to_json())):
         assert PASSWORD not in out
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Password = ab,cdefgh",
+        "Password = pass wor",
+        "auth_pass :abcdefgh",
+        "auth_pass =abcdefgh",
+        "auth_pass:abcdefgh",
+    ],
+)
+def test_separators_do_not_leak_the_rest_of_a_secret(line: str) -> None:
+    out = redact_text(line)
+    assert "cdefgh" not in out
+    assert "wor" not in out.split("=", 1)[-1]
+    assert MASK in out

@@ -115,6 +115,7 @@ def decode(record: Record) -> Advert | BadPacket | None:
         ihl = (vihl & 0x0F) * 4
         if vihl >> 4 != 4 or ihl < 20 or frag & 0x1FFF:
             return None
+        # a bogus (offloaded, 0) total length leaves the length to the capture
         end = min(len(data), off + total) if total >= ihl else len(data)
         start = off + ihl
         src, dst = _ip4(rsrc), _ip4(rdst)
@@ -125,7 +126,7 @@ def decode(record: Record) -> Advert | BadPacket | None:
         proto, ttl = data[off + 6], data[off + 7]
         rsrc, rdst = data[off + 8 : off + 24], data[off + 24 : off + 40]
         start = off + 40
-        end = min(len(data), start + plen)
+        end = min(len(data), start + plen) if plen else len(data)  # 0: length left to the capture
         while proto in _IPV6_EXT and start + 8 <= end:
             proto, start = data[start], start + (data[start + 1] + 1) * 8
         src, dst = _ip6(rsrc), _ip6(rdst)

@@ -174,6 +174,16 @@ def test_ethernet_padding_is_not_vrrp_payload() -> None:
     assert advert(frame).problems == ()
 
 
+def test_zero_ip_length_leaves_the_length_to_the_capture() -> None:
+    # outgoing packets captured before segmentation offload can carry a 0 length
+    v4 = bytearray(on_wire(v2()))
+    v4[16:18] = b"\0\0"
+    assert advert(bytes(v4)).problems == ()
+    v6 = bytearray(v6_frame())
+    v6[18:20] = b"\0\0"
+    assert advert(bytes(v6)).addresses == ("2001:db8::1",)
+
+
 def test_ah_wrapping_rules() -> None:
     wrapped = advert(on_wire(ah(112, bytes(v2(authtype=2))), proto=51))
     assert (wrapped.auth_type, wrapped.problems) == ("ah", ())

@@ -1,0 +1,90 @@
+"""Reading what users hand the offline commands: log text (plain or gzip) and captures.
+
+One place for it, so `logs parse`, `pcap` and `timeline` refuse the same bad input with the
+same words: a missing file, a directory, binary data where text belongs.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import sys
+from collections.abc import Iterator
+from typing import IO
+
+from kaconsole.errors import InputError
+
+GZIP_MAGIC = b"\x1f\x8b"
+_SNIFF = 8192  # bytes looked at to tell text from binary
+CHUNK = 1 << 16
+#: First bytes of classic pcap (both byte orders, µs and ns) and of pcapng.
+CAPTURE_MAGICS = (
+    b"\xd4\xc3\xb2\xa1",
+    b"\xa1\xb2\xc3\xd4",
+    b"\x4d\x3c\xb2\xa1",
+    b"\xa1\xb2\x3c\x4d",
+    b"\x0a\x0d\x0d\x0a",
+)
+
+
+def open_text(path: str) -> IO[bytes]:
+    """The file (or stdin) as bytes, gunzipped if need be; InputError unless it is text."""
+    try:
+        handle: IO[bytes] = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        head = _peek(handle)
+        if head.startswith(GZIP_MAGIC):
+            handle = gzip.GzipFile(fileobj=handle)  # type: ignore[assignment]
+            head = _peek(handle)
+    except (OSError, EOFError) as exc:
+        handle.close()
+        raise InputError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if b"\0" in head.lstrip(b"\0"):  # a leading NUL run is logrotate copytruncate's, not binary
+        handle.close()
+        raise InputError(path, "not a text file (binary data); give a log file")
+    return handle
+
+
+def _peek(handle: IO[bytes]) -> bytes:
+    peek = getattr(handle, "peek", None)
+    if peek is None:  # GzipFile has peek too; any other stream is looked at as it comes
+        return b""
+    data: bytes = peek(_SNIFF)
+    return data[:_SNIFF]
+
+
+def text_lines(path: str, handle: IO[bytes]) -> Iterator[str]:
+    """Lines split on \\n only (as syslog writes them), bad UTF-8 replaced, NUL padding gone."""
+    try:
+        for raw in handle:
+            yield raw.lstrip(b"\0").decode("utf-8", errors="replace")
+    except (OSError, EOFError) as exc:  # a truncated .gz, a read error mid-file
+        raise InputError(path, f"read failed: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def chunks(path: str) -> Iterator[bytes]:
+    """A binary input in chunks as they become available (a pipe is not waited on to fill)."""
+    if path != "-" and os.path.isdir(path):
+        raise InputError(path, "is a directory, not a file")
+    try:
+        if path == "-":
+            fd = sys.stdin.buffer.fileno()
+            while chunk := os.read(fd, CHUNK):
+                yield chunk
+            return
+        with open(path, "rb") as handle:
+            while chunk := handle.read(CHUNK):
+                yield chunk
+    except OSError as exc:
+        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
+
+
+def is_capture(path: str) -> bool:
+    """Whether a file starts like a pcap or pcapng capture (False when unreadable)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4) in CAPTURE_MAGICS
+    except OSError:
+        return False

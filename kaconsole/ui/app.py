@@ -1,0 +1,158 @@
+"""The console app and `make_app`, the one factory the CLI, the demo and the tests use."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from kaconsole.core.inventory import Cluster
+from kaconsole.engine.actions import Actions
+from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
+from kaconsole.errors import InputError
+from kaconsole.ui import keymap
+from kaconsole.ui.bridge import pump
+from kaconsole.ui.journal import Journal
+from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.screens.drills import BUILTIN, NOTICE
+from kaconsole.ui.screens.main import MainScreen
+from kaconsole.ui.themes import DEFAULTS, load_themes
+
+#: Lines each pane keeps (the oldest fall off): bounds memory under any log rate.
+PANE_LINES = 5_000
+
+
+class KaConsoleApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "kaconsole"
+
+    def __init__(
+        self,
+        cluster: Cluster,
+        monitor: ClusterMonitor,
+        *,
+        cluster_file: str,
+        read_only: bool,
+        theme: str,
+        audit: AuditLog,
+        save_dir: Path,
+        pane_lines: int,
+        run_sessions: bool,
+    ) -> None:
+        super().__init__()
+        self.cluster = cluster
+        self.monitor = monitor
+        self.cluster_file = cluster_file
+        self.read_only = read_only
+        self.audit = audit
+        self.actions = Actions(cluster, runners=monitor.runner, audit=audit, read_only=read_only)
+        self.journal = Journal()
+        self.save_dir = save_dir
+        self.pane_lines = pane_lines
+        self.run_sessions = run_sessions
+        self.drill_running = False
+        self.missed = 0
+        self.themes = load_themes()
+        for t in self.themes.values():
+            self.register_theme(t)
+        self.theme = theme
+        self.sub_title = cluster.name + ("  [read-only]" if read_only else "")
+        self.main = MainScreen()
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        return dict(DEFAULTS)
+
+    def get_default_screen(self) -> Screen[None]:
+        return self.main
+
+    def on_mount(self) -> None:
+        self._pump()
+        if self.run_sessions:
+            self._sessions()
+
+    @work(group="monitor", exit_on_error=False, description="state from the monitor to the screen")
+    async def _pump(self) -> None:
+        await pump(self.monitor, self.main.post_message)
+
+    @work(group="sessions", exit_on_error=False, description="node sessions (SSH or simulated)")
+    async def _sessions(self) -> None:
+        await self.monitor.run()
+
+    # --- what the main screen asks of the app -----------------------------------------------
+
+    def next_theme(self) -> None:
+        names = list(self.themes)
+        current = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(current + 1) % len(names)]
+        self.notify(f"theme: {self.theme}", timeout=2)
+
+    def request_quit(self) -> None:
+        if not self.drill_running:
+            self.exit(0)
+            return
+        self.push_screen(
+            Confirm(
+                "Quit while a drill runs?",
+                ("the drill stops where it is; the audit log keeps what already ran",),
+            ),
+            lambda ok: self.exit(0) if ok else None,
+        )
+
+    def save(self) -> tuple[str, str]:
+        """An SVG screenshot and the timeline as Markdown, side by side in `save_dir`."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        base = f"kaconsole-{self.cluster.name}-{stamp}"
+        self.save_dir.mkdir(parents=True, exist_ok=True)
+        svg = self.save_screenshot(f"{base}.svg", path=str(self.save_dir))
+        md = self.save_dir / f"{base}-timeline.md"
+        md.write_text(self.journal.to_markdown(self.cluster.name))
+        return svg, str(md)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The command palette: every console action and drill, then Textual's own."""
+        for c in keymap.MAIN:
+            if self.read_only and c.writes:
+                continue
+            run = partial(self.main.run_action, c.action)
+            yield SystemCommand(c.label, f"{keymap.key_label(c.keys)}: {c.description}", run)
+        for name, what in BUILTIN:
+            notice = partial(self.notify, f"{name}: {what}. {NOTICE}", timeout=8)
+            yield SystemCommand(f"Drill: {name}", what, notice)
+        yield from super().get_system_commands(screen)
+
+
+def make_app(
+    cluster: Cluster,
+    *,
+    monitor: ClusterMonitor | None = None,
+    sessions: SessionFactory | None = None,
+    cluster_file: str = "",
+    read_only: bool = False,
+    theme: str | None = None,
+    audit: AuditLog | None = None,
+    save_dir: Path | None = None,
+    pane_lines: int = PANE_LINES,
+    run_sessions: bool = True,
+) -> KaConsoleApp:
+    """The console on `cluster`: over SSH by default, or the given sessions or monitor."""
+    available = load_themes()
+    name = theme or next(iter(available))
+    if name not in available:
+        raise InputError("--theme", f"no theme {name!r}; available: {', '.join(available)}")
+    return KaConsoleApp(
+        cluster,
+        monitor or ClusterMonitor(cluster, sessions),
+        cluster_file=cluster_file,
+        read_only=read_only,
+        theme=name,
+        audit=audit or AuditLog(),
+        save_dir=save_dir or Path.cwd(),
+        pane_lines=pane_lines,
+        run_sessions=run_sessions,
+    )

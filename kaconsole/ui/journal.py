@@ -1,0 +1,68 @@
+"""The console's timeline: state changes, anomalies appearing and clearing, operator actions.
+
+Pure and bounded. It reuses the incident timeline's `Entry`, so the Markdown written by ctrl+s
+reads like `kaconsole timeline`'s output.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from kaconsole.core.anomalies import Anomaly
+from kaconsole.core.state import ClusterState, Transition
+from kaconsole.core.timeline import Entry
+from kaconsole.ui.present import clock_text
+
+
+class Journal:
+    def __init__(self, capacity: int = 2_000) -> None:
+        self.entries: deque[Entry] = deque(maxlen=capacity)
+        self._last: Transition | None = None
+        self._active: dict[tuple[str, str | None, str], Anomaly] = {}
+
+    def observe(self, state: ClusterState, anomalies: list[Anomaly]) -> list[Entry]:
+        """Record what is new in `state` since the last call; returns the new entries."""
+        new = [self._transition(t) for t in self._new_transitions(state.transitions)]
+        now = {(a.kind, a.instance, a.message): a for a in anomalies}
+        for key, a in now.items():
+            if key not in self._active:
+                new.append(Entry(state.clock, ",".join(a.nodes), "anomaly", a.kind, a.message, {}))
+        for key, a in self._active.items():
+            if key not in now:
+                text = f"cleared: {a.message}"
+                new.append(Entry(state.clock, ",".join(a.nodes), "anomaly", "cleared", text, {}))
+        self._active = now
+        self.entries.extend(new)
+        return new
+
+    def action(self, at: float, node: str, kind: str, text: str) -> Entry:
+        entry = Entry(at, node, "operator", kind, text, {})
+        self.entries.append(entry)
+        return entry
+
+    def _new_transitions(self, transitions: tuple[Transition, ...]) -> list[Transition]:
+        start = 0
+        for i in range(len(transitions) - 1, -1, -1):
+            if transitions[i] is self._last:
+                start = i + 1
+                break
+        if transitions:
+            self._last = transitions[-1]
+        return list(transitions[start:])
+
+    @staticmethod
+    def _transition(t: Transition) -> Entry:
+        text = f"{t.instance}: {t.from_state.value} → {t.to_state.value} ({t.cause}): {t.detail}"
+        return Entry(t.at, t.node, "state", t.to_state.value.lower(), text, {})
+
+    def to_markdown(self, cluster: str) -> str:
+        lines = [
+            f"# kaconsole timeline: {cluster}",
+            "",
+            "| time | source | node | what |",
+            "| --- | --- | --- | --- |",
+        ]
+        for e in self.entries:
+            what = e.text.replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| {clock_text(e.at)} | {e.source} | {e.node or '-'} | {what} |")
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,104 @@
+"""The one action registry: bindings, the footer, help and the command palette all come from here.
+
+Keys follow CONTRACTS.md section 8. Each command has an id so a user keymap can rebind it
+(`App.set_keymap({"kaconsole.theme": "T"})`); `writes` marks the ones read-only mode hides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+from kaconsole.engine.actions import ActionRequest, Verb
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    id: str
+    keys: str
+    action: str
+    label: str
+    description: str
+    show: bool = True
+    writes: bool = False
+
+
+MAIN: tuple[Command, ...] = (
+    Command("help", "question_mark", "help", "Help", "every key, the cluster file, the audit log"),
+    Command("quit", "q", "quit", "Quit", "quit (asks first while a drill runs)"),
+    Command("down", "down,j", "select(1)", "Next", "select the next node", show=False),
+    Command("up", "up,k", "select(-1)", "Prev", "select the previous node", show=False),
+    Command(
+        "actions",
+        "a",
+        "actions",
+        "Actions",
+        "actions for the selected node (confirmed)",
+        writes=True,
+    ),
+    Command("drills", "d", "drills", "Drills", "pick a drill and follow it step by step"),
+    Command("filter", "slash", "filter", "Filter", "filter the log pane (escape clears)"),
+    Command("theme", "t", "next_theme", "Theme", "next theme"),
+    Command("save", "ctrl+s", "save", "Save", "save an SVG screenshot and the timeline (Markdown)"),
+    Command("present", "p", "presentation", "Present", "presentation mode: big diagram and timers"),
+    Command("logs", "l", "pane('logs')", "Log", "show the keepalived log pane"),
+    Command("adverts", "w", "pane('adverts')", "Wire", "show the VRRP adverts pane"),
+    Command("timeline", "e", "pane('timeline')", "Events", "show the timeline pane"),
+    Command("config", "c", "pane('config')", "Config", "show each node's keepalived.conf"),
+    Command("follow", "f", "follow", "Follow", "follow or pause the log pane", show=False),
+    Command(
+        "merge",
+        "m",
+        "merge",
+        "Merge",
+        "log pane: all nodes merged, or the selected node",
+        show=False,
+    ),
+    Command("clear", "escape", "clear_filter", "Clear", "clear the log filter", show=False),
+)
+
+#: The keys of the node actions menu (`a`), in CONTRACTS.md section 8 order.
+SERVICE_ACTIONS: tuple[tuple[str, str, Verb], ...] = (
+    ("1", "nginx", "stop"),
+    ("2", "nginx", "start"),
+    ("3", "keepalived", "stop"),
+    ("4", "keepalived", "start"),
+    ("5", "nginx", "restart"),
+    ("6", "keepalived", "restart"),
+)
+
+#: Keys inside dialogs: listed in help, bound by the dialogs themselves.
+DIALOG_KEYS: tuple[tuple[str, str], ...] = (
+    ("1..6", "in the actions menu: " + ", ".join(f"{k} {v} {s}" for k, s, v in SERVICE_ACTIONS)),
+    ("y", "confirm (when the node's name must be typed: type it, then enter)"),
+    ("n / escape", "cancel (the default)"),
+    ("ctrl+p", "command palette: every action and drill"),
+)
+
+_KEY_NAMES = {"question_mark": "?", "slash": "/"}
+
+
+def request(node: str, key: str) -> ActionRequest | None:
+    for k, service, verb in SERVICE_ACTIONS:
+        if k == key:
+            return ActionRequest(node, service, verb)
+    return None
+
+
+def key_label(keys: str) -> str:
+    return " / ".join(_KEY_NAMES.get(k, k) for k in keys.split(","))
+
+
+def bindings() -> list[Binding]:
+    return [
+        Binding(
+            c.keys, c.action, c.label, show=c.show, id=f"kaconsole.{c.id}", tooltip=c.description
+        )
+        for c in MAIN
+    ]
+
+
+def help_rows(read_only: bool) -> list[tuple[str, str]]:
+    rows = [(key_label(c.keys), c.description) for c in MAIN if not (read_only and c.writes)]
+    return rows + ([] if read_only else list(DIALOG_KEYS))

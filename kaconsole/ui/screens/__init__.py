@@ -1,0 +1,1 @@
+"""Screens: the main console and its dialogs (actions, confirmation, help, drills)."""

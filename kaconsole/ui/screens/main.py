@@ -1,0 +1,339 @@
+"""The main screen: header and banner, node list, state diagrams, switchable panes.
+
+It renders the state it is given (StateChanged from the bridge) and turns keys into intents;
+actions go through the node menu and the confirmation to the engine's `Actions`.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import BindingType
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Digits, Footer, Input, Static
+
+from kaconsole.core.anomalies import find_anomalies, summaries
+from kaconsole.core.effects import expected_effect
+from kaconsole.core.facts import AdvertSeen, LogSeen
+from kaconsole.core.state import ClusterState
+from kaconsole.core.timeline import Entry
+from kaconsole.engine.actions import ActionRequest
+from kaconsole.errors import ActionRefused
+from kaconsole.ui import keymap
+from kaconsole.ui.confview import config_lines
+from kaconsole.ui.messages import ActionDone, StateChanged
+from kaconsole.ui.present import (
+    PaneLine,
+    advert_line,
+    advert_sources,
+    clock_text,
+    columns,
+    log_line,
+    node_rows,
+    owner_of,
+)
+from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.screens.drills import Drills
+from kaconsole.ui.screens.help import Help
+from kaconsole.ui.screens.node_actions import NodeActions
+from kaconsole.ui.widgets.header import Banner, ClusterHeader
+from kaconsole.ui.widgets.node_table import NodeList
+from kaconsole.ui.widgets.ring_pane import RingPane
+from kaconsole.ui.widgets.state_diagram import StateDiagram
+from kaconsole.ui.widgets.styled import lines_content
+
+if TYPE_CHECKING:
+    from kaconsole.ui.app import KaConsoleApp
+
+PANES = ("logs", "adverts", "timeline", "config")
+_ENTRY_ROLE = {"anomaly": "anomaly", "operator": "log-change", "state": ""}
+
+
+def _entry_line(e: Entry) -> PaneLine:
+    role = _ENTRY_ROLE.get(e.source, "")
+    if e.source == "state":
+        role = f"vrrp-{e.kind}"
+    if e.kind in ("cleared", "done"):
+        role = "healthy"
+    if e.kind == "failed":
+        role = "anomaly"
+    return PaneLine(
+        e.node,
+        (
+            (f"{clock_text(e.at)} ", "muted"),
+            (f"{e.source:<9}", "muted"),
+            (f"{e.node or '-':<10} ", ""),
+            (e.text, role),
+        ),
+    )
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings())
+    #: Nothing takes the keyboard at start: every key is the console's until `/` opens the filter.
+    AUTO_FOCUS = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.state: ClusterState | None = None
+        self.selected = 0
+        self.merged = True
+        self.pane = "logs"
+
+    @property
+    def console(self) -> KaConsoleApp:
+        from kaconsole.ui.app import KaConsoleApp
+
+        assert isinstance(self.app, KaConsoleApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        cap = self.console.pane_lines
+        yield ClusterHeader(id="header")
+        yield Banner(id="banner")
+        with Vertical(id="top"):
+            yield NodeList(id="nodes")
+            yield StateDiagram(id="diagram")
+            yield Static(id="timer-label")
+            yield Digits("--:--", id="timer")
+        yield Static(id="pane-status")
+        yield Input(placeholder="filter the log (escape clears)", id="filter")
+        with ContentSwitcher(initial="logs", id="panes"):
+            yield RingPane[LogSeen](
+                lambda f: log_line(f.node, f.event),
+                capacity=cap,
+                searchable=lambda f: f"{f.node} {f.event.text}",
+                node_of=lambda f: f.node,
+                id="logs",
+            )
+            with Vertical(id="adverts"):
+                yield Static(id="sources")
+                yield RingPane[AdvertSeen](self._advert_line, capacity=cap, id="advert-lines")
+            yield RingPane[Entry](_entry_line, capacity=cap, id="timeline")
+            with Vertical(id="config"):
+                yield Static(id="config-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._pane_status()
+
+    def _advert_line(self, f: AdvertSeen) -> PaneLine:
+        owner = owner_of(self.state, f.advert.src) if self.state else None
+        return advert_line(f.node, f.advert, owner)
+
+    # --- state in ---------------------------------------------------------------------------
+
+    def on_state_changed(self, message: StateChanged) -> None:
+        update = message.update
+        self.query_one("#logs", RingPane).extend(update.logs)
+        self.query_one("#advert-lines", RingPane).extend(update.adverts)
+        if update.missed:
+            self.console.missed += update.missed
+        if update.state is not self.state:
+            self.show_state(update.state)
+        self._pane_status()
+
+    def show_state(self, state: ClusterState) -> None:
+        """Render a state: called for each coalesced update, and by tests with a fixed state."""
+        self.state = state
+        self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
+        anomalies = find_anomalies(state)
+        new = self.console.journal.observe(state, anomalies)
+        self.query_one("#timeline", RingPane).extend(new)
+        self.query_one("#header", ClusterHeader).show(state, self.console.cluster.description)
+        self.query_one("#banner", Banner).show(anomalies)
+        self.query_one("#nodes", NodeList).show(columns(state), node_rows(state), self.selected)
+        self.query_one("#diagram", StateDiagram).show(state)
+        self.query_one("#sources", Static).update(lines_content(advert_sources(state)))
+        if self.pane == "config":
+            self.query_one("#config-text", Static).update(lines_content(config_lines(state)))
+        self._timer(state)
+
+    def _timer(self, state: ClusterState) -> None:
+        """Presentation mode's big timer: how long the first instance's MASTER has held it."""
+        sums = summaries(state)
+        label, value = "no VRRP instance yet", "--:--"
+        if sums:
+            s = sums[0]
+            node = state.node(s.master) if s.master else None
+            inst = node.instance(s.name) if node else None
+            if inst is not None and inst.since is not None and state.clock is not None:
+                secs = int(max(state.clock - inst.since, 0))
+                label, value = (
+                    f"{s.name}: {s.master} MASTER for",
+                    f"{secs // 60:02d}:{secs % 60:02d}",
+                )
+            else:
+                label = f"{s.name}: no MASTER"
+        self.query_one("#timer-label", Static).update(label)
+        self.query_one("#timer", Digits).update(value)
+
+    def _pane_status(self) -> None:
+        logs = self.query_one("#logs", RingPane)
+        parts = [f"[{self.pane}]", "l log · w wire · e events · c config"]
+        if self.pane == "logs":
+            parts.append("all nodes" if self.merged else f"node {self._node_name()}")
+            parts.append("following" if logs.follow else "PAUSED (f)")
+            if logs.query_text:
+                parts.append(f"filter {logs.query_text!r}")
+            parts.append(f"{logs.lines}/{logs.capacity} lines")
+            if self.console.missed:
+                parts.append(f"{self.console.missed} skipped in bursts")
+        self.query_one("#pane-status", Static).update(" · ".join(parts))
+
+    def _node_name(self) -> str:
+        nodes = self.console.cluster.nodes
+        return nodes[self.selected].name if nodes else ""
+
+    # --- keys -------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only mode hides the actions key (and the footer does not show it)."""
+        return not (action == "actions" and self.console.read_only)
+
+    def action_help(self) -> None:
+        c = self.console
+        self.app.push_screen(
+            Help(cluster_file=c.cluster_file, audit_log=str(c.audit.path), read_only=c.read_only)
+        )
+
+    def action_quit(self) -> None:
+        self.console.request_quit()
+
+    def action_select(self, delta: int) -> None:
+        count = len(self.console.cluster.nodes)
+        self.selected = max(0, min(count - 1, self.selected + delta))
+        if self.state is not None:
+            nodes = self.query_one("#nodes", NodeList)
+            nodes.show(columns(self.state), node_rows(self.state), self.selected)
+        if not self.merged:
+            self._apply_log_filter()
+
+    def action_drills(self) -> None:
+        self.app.push_screen(Drills())
+
+    def action_filter(self) -> None:
+        self.action_pane("logs")
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._apply_log_filter()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.set_focus(None)
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.value = ""
+        field.display = False
+        self.set_focus(None)
+        self._apply_log_filter()
+
+    def _apply_log_filter(self) -> None:
+        text = self.query_one("#filter", Input).value
+        node = None if self.merged else self._node_name()
+        self.query_one("#logs", RingPane).set_filter(text, node)
+        self._pane_status()
+
+    def action_follow(self) -> None:
+        logs = self.query_one("#logs", RingPane)
+        logs.set_follow(not logs.follow)
+        self._pane_status()
+
+    def action_merge(self) -> None:
+        self.merged = not self.merged
+        self._apply_log_filter()
+
+    def action_pane(self, name: str) -> None:
+        self.pane = name
+        self.query_one("#panes", ContentSwitcher).current = name
+        if name == "config" and self.state is not None:
+            self.query_one("#config-text", Static).update(lines_content(config_lines(self.state)))
+        self._pane_status()
+
+    def action_next_theme(self) -> None:
+        self.console.next_theme()
+
+    def action_presentation(self) -> None:
+        self.toggle_class("-presentation")
+
+    def action_save(self) -> None:
+        svg, md = self.console.save()
+        self.notify(f"screenshot: {svg}\ntimeline: {md}", title="Saved", timeout=8)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def action_actions(self) -> None:
+        if self.console.read_only or not self.console.cluster.nodes:
+            return
+        name = self._node_name()
+        node = self.state.node(name) if self.state else None
+        services = {s: str(node.service(s)) for s in ("nginx", "keepalived")} if node else {}
+        self.app.push_screen(NodeActions(name, services), self._chosen)
+
+    def _chosen(self, request: ActionRequest | None) -> None:
+        if request is None or self.state is None:
+            return
+        try:
+            command = self.console.actions.command(request)
+        except ActionRefused as exc:
+            self.notify(str(exc), severity="error")
+            return
+        effect = expected_effect(self.state, request.node, request.service, request.verb)
+        require = request.node if effect.no_master else None
+        danger = (
+            f"This leaves {', '.join(effect.no_master)} with no node able to be MASTER."
+            if effect.no_master
+            else ""
+        )
+        title = f"{request.verb.capitalize()} {request.service} on {request.node}?"
+        self.app.push_screen(
+            Confirm(title, effect.lines, command=command, require=require, danger=danger),
+            lambda ok: self._confirmed(request, bool(ok)),
+        )
+
+    def _confirmed(self, request: ActionRequest, ok: bool) -> None:
+        journal = self.console.journal
+        if not ok:
+            entry = journal.action(
+                time.time(), request.node, "cancelled", f"{request.label}: cancelled"
+            )
+            self.query_one("#timeline", RingPane).extend([entry])
+            return
+        entry = journal.action(
+            time.time(),
+            request.node,
+            "confirmed",
+            f"{request.label} on {request.node}: confirmed, running",
+        )
+        self.query_one("#timeline", RingPane).extend([entry])
+        self._execute(request)
+
+    @work(group="actions", exit_on_error=False, description="run a confirmed service action")
+    async def _execute(self, request: ActionRequest) -> None:
+        try:
+            outcome = await self.console.actions.execute(request, confirmed=True)
+        except ActionRefused as exc:
+            self.post_message(ActionDone(request, None, str(exc)))
+            return
+        self.post_message(ActionDone(request, outcome))
+
+    def on_action_done(self, message: ActionDone) -> None:
+        r = message.request
+        if message.outcome is not None:
+            ok = message.outcome.ok
+            text, kind = message.outcome.summary(), ("done" if ok else "failed")
+        else:
+            ok, text, kind = False, f"{r.label} on {r.node}: refused: {message.error}", "failed"
+        entry = self.console.journal.action(time.time(), r.node, kind, text)
+        self.query_one("#timeline", RingPane).extend([entry])
+        self.notify(text, severity="information" if ok else "error", timeout=8)
+        self.console.monitor.refresh(r.node)

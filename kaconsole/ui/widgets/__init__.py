@@ -1,0 +1,1 @@
+"""Widgets of the console: each renders state it is given and posts messages up."""

@@ -1,0 +1,36 @@
+"""The cluster header (each instance's MASTER and VIPs) and the anomaly banner."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from kaconsole.core.anomalies import Anomaly
+from kaconsole.core.state import ClusterState
+from kaconsole.ui.present import banner, header_lines
+from kaconsole.ui.widgets.styled import lines_content
+
+
+class ClusterHeader(Static):
+    DEFAULT_CSS = """
+    ClusterHeader { height: auto; padding: 0 1; background: $panel; }
+    """
+
+    def show(self, state: ClusterState, description: str) -> None:
+        self.update(lines_content(header_lines(state, description)))
+
+
+class Banner(Static):
+    """Quiet when all is well; a full-width alarm for split brain, no master, VIP on a
+    non-master or an unreachable node."""
+
+    DEFAULT_CSS = """
+    Banner { height: auto; padding: 0 1; color: $healthy; }
+    Banner.-warn { color: $anomaly; text-style: bold; }
+    Banner.-alarm { background: $anomaly; color: $anomaly-text; text-style: bold; padding: 1 1; }
+    """
+
+    def show(self, anomalies: list[Anomaly]) -> None:
+        text, loud = banner(anomalies)
+        self.update(text)
+        self.set_class(loud, "-alarm")
+        self.set_class(bool(anomalies) and not loud, "-warn")

@@ -1,0 +1,23 @@
+"""Per VRRP instance: every node's place in the state machine, timers, should-be vs is MASTER."""
+
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from kaconsole.core.state import ClusterState
+from kaconsole.ui.present import Seg, diagram_lines, diagrams
+from kaconsole.ui.widgets.styled import lines_content
+
+
+class StateDiagram(Static):
+    DEFAULT_CSS = """
+    StateDiagram { height: auto; padding: 0 1; border-top: solid $panel; }
+    """
+
+    def show(self, state: ClusterState) -> None:
+        lines: list[list[Seg]] = []
+        for d in diagrams(state):
+            if lines:
+                lines.append([("", "")])
+            lines += diagram_lines(d)
+        self.update(lines_content(lines or [[("no VRRP instance seen yet", "muted")]]))

@@ -36,8 +36,8 @@ class Evidence:
 
 
 def _recent(items: tuple[Evidence, ...], kind: LogKind, at: float | None) -> Evidence | None:
-    for ev in reversed(items):
-        if ev.kind is kind and (at is None or ev.at is None or at - ev.at <= RESIGN_WINDOW * 4):
+    for ev in reversed(_within(items, at, RESIGN_WINDOW * 2)):
+        if ev.kind is kind:
             return ev
     return None
 
@@ -87,38 +87,74 @@ def _why_master(
     at: float | None,
     started: bool,
 ) -> tuple[str, str]:
+    """The latest piece of evidence that explains a takeover wins; older ones are history."""
+    found: list[tuple[float, str, str]] = []
     resigned = _peer_resignation(state, node, inst, at)
     if resigned is not None:
         who, then = resigned
-        return (
-            "priority_zero",
-            f"{who} sent priority 0 (keepalived stopping); took over after the skew, "
-            f"{_ago(at, then)}",
+        found.append(
+            (
+                then or 0.0,
+                "priority_zero",
+                f"{who} sent priority 0 (keepalived stopping); took over after the skew, "
+                f"{_ago(at, then)}",
+            )
         )
-    if _recent(inst.evidence, LogKind.ADVERT_ZERO, at) is not None:
-        zero = _recent(inst.evidence, LogKind.ADVERT_ZERO, at)
-        assert zero is not None
-        who = zero.fields.get("peer") or "the master"
-        return (
-            "priority_zero",
-            f"{who} sent priority 0; took over after the skew, {_ago(at, zero.at)}",
-        )
-    lower = _recent(inst.evidence, LogKind.ADVERT_LOWER, at)
-    if lower is not None and inst.state is VrrpState.BACKUP:
-        ours = inst.effective_priority
-        return (
-            "preempted",
-            f"took over from {lower.fields.get('peer')} (priority {lower.fields.get('priority')}) "
-            f"with higher priority {ours}",
-        )
-    timeout = _recent(inst.evidence, LogKind.ADVERT_TIMEOUT, at)
-    if timeout is not None and not started:
-        return "advert_timeout", "no advert from the master within the master-down interval"
+    for ev in _within(inst.evidence, at, RESIGN_WINDOW):
+        if ev.kind is LogKind.ADVERT_ZERO:
+            who = ev.fields.get("peer") or "the master"
+            found.append(
+                (
+                    ev.at or 0.0,
+                    "priority_zero",
+                    f"{who} sent priority 0; took over after {_ago(at, ev.at)}",
+                )
+            )
+        elif ev.kind is LogKind.ADVERT_LOWER and inst.state is VrrpState.BACKUP:
+            found.append(
+                (
+                    ev.at or 0.0,
+                    "preempted",
+                    f"took over from {ev.fields.get('peer')} (priority "
+                    f"{ev.fields.get('priority')}) with higher priority {inst.effective_priority}",
+                )
+            )
+        elif ev.kind is LogKind.ADVERT_TIMEOUT and not started:
+            found.append(
+                (
+                    ev.at or 0.0,
+                    "advert_timeout",
+                    "no advert from the master within the master-down interval",
+                )
+            )
+    if found:
+        _, cause, detail = max(found, key=lambda f: f[0])
+        return cause, detail
     if started:
         return "startup", "startup election: no advert from a higher-priority master"
-    if inst.state is VrrpState.BACKUP:
-        return "advert_timeout", "no advert from the master within the master-down interval"
+    silent = _silent_master(state, node, inst, at)
+    if silent is not None:
+        return "advert_timeout", silent
     return "unknown", "no evidence of the cause in the logs or on the wire"
+
+
+def _within(items: tuple[Evidence, ...], at: float | None, window: float) -> list[Evidence]:
+    return [e for e in items if at is None or e.at is None or 0 <= at - e.at <= window]
+
+
+def _silent_master(
+    state: ClusterState, node: NodeState, inst: InstanceState, at: float | None
+) -> str | None:
+    """A peer's adverts for this VRID stopped well before the takeover: it went silent."""
+    if inst.vrid is None or at is None:
+        return None
+    for src, seen in state.wire.get(inst.vrid, {}).items():
+        if node.addresses and src in node.addresses:
+            continue
+        quiet = at - seen.advert.ts
+        if seen.advert.priority > 0 and 2.5 * seen.advert.advert_int <= quiet <= 30:
+            return f"no advert from {src} for {quiet:.2f} s (master-down interval ran out)"
+    return None
 
 
 def _why_demoted(inst: InstanceState, higher: Evidence) -> tuple[str, str]:

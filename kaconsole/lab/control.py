@@ -20,7 +20,7 @@ from typing import Any
 from kaconsole.errors import LabError
 from kaconsole.lab import configs, netns, nodes
 from kaconsole.lab.configs import LabSpec, NodeSpec
-from kaconsole.lab.state import LabState, NodeState, load, save
+from kaconsole.lab.state import LabState, NodeState, load, save, state_path
 
 #: Host tools the lab needs, with the Debian package that provides each.
 TOOLS = {
@@ -63,7 +63,7 @@ def down(lab_dir: Path) -> list[str]:
     netns.kill_pids(inits)  # SIGKILL to a node's init ends its whole pid namespace
     removed = netns.remove_leftovers()
     _wait_gone(inits)
-    (lab_dir / "state.json").unlink(missing_ok=True)
+    state_path(lab_dir).unlink(missing_ok=True)
     return removed
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,6 +16,30 @@ from kaconsole.errors import LabError
 
 DEFAULT_DIR = Path("/var/lib/kaconsole/lab")
 STATE_FILE = "state.json"
+#: One lab per machine (its names are fixed): long runs that bring a lab up and down (tests,
+#: benchmarks, sample capture) hold this lock, as `flock /var/lib/kaconsole/lab.lock CMD` does,
+#: so they queue instead of tearing down each other's lab. `lab up` itself never takes it.
+LOCK_FILE = Path("/var/lib/kaconsole/lab.lock")
+
+
+@contextmanager
+def exclusive(timeout: float = 600.0) -> Iterator[None]:
+    """Hold the machine's lab lock; LabError if another run holds it longer than `timeout`."""
+    LOCK_FILE.parent.mkdir(parents=True, exist_ok=True)
+    with open(LOCK_FILE, "a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LabError(f"another lab run holds {LOCK_FILE}") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass(slots=True)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from kaconsole.lab import configs, control, nodes
 from kaconsole.lab.configs import LabSpec
+from kaconsole.lab.state import exclusive
 
 
 def http(url: str) -> str | None:
@@ -55,7 +56,7 @@ def main() -> int:
     control.preflight()
     base = Path("/var/lib/kaconsole")
     base.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="bench-lab-", dir=base) as tmp:
+    with exclusive(), tempfile.TemporaryDirectory(prefix="bench-lab-", dir=base) as tmp:
         results = []
         for run in range(1, args.runs + 1):
             result = one_run(Path(tmp) / "lab", LabSpec(nodes=args.nodes))

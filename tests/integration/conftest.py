@@ -9,6 +9,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from labkit import Lab, unavailable
 from kaconsole.errors import LabError
 from kaconsole.lab import control
 from kaconsole.lab.configs import LabSpec
+from kaconsole.lab.state import exclusive
 
 
 @pytest.fixture(scope="session")
@@ -28,15 +30,17 @@ def lab_session() -> Iterator[Lab]:
         root = Path(tempfile.mkdtemp(prefix="test-lab-", dir=base))
     except OSError as exc:
         unavailable(f"cannot create a lab directory under {base}: {exc}")
-    try:
-        control.preflight()
-        started = time.monotonic()
-        state = control.up(root / "lab", LabSpec())
-        seconds = time.monotonic() - started
-    except LabError as exc:
-        unavailable(str(exc))
-    yield Lab(root / "lab", state, seconds)
-    control.down(root / "lab")
+    with ExitStack() as stack:
+        try:
+            control.preflight()
+            stack.enter_context(exclusive())  # queue behind other lab runs on this machine
+            started = time.monotonic()
+            state = control.up(root / "lab", LabSpec())
+            seconds = time.monotonic() - started
+        except LabError as exc:
+            unavailable(str(exc))
+        yield Lab(root / "lab", state, seconds)
+        control.down(root / "lab")
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from kaconsole.lab import configs, control, faults, nodes
 from kaconsole.lab.configs import LabSpec
-from kaconsole.lab.state import NodeState
+from kaconsole.lab.state import NodeState, exclusive
 
 OUT = Path(__file__).resolve().parent
 PASS_REDACTED = b"***\0\0\0\0\0"
@@ -82,6 +82,11 @@ def redact_pcap(raw: Path, out: Path, password: str) -> None:
 
 def main() -> int:
     lab_root = Path(tempfile.mkdtemp(prefix="kclab-samples-", dir="/var/tmp"))
+    with exclusive():
+        return capture(lab_root)
+
+
+def capture(lab_root: Path) -> int:
     state = control.up(lab_root / "lab", LabSpec())
     password = (lab_root / "lab/nodes/node1/etc/keepalived/keepalived.conf").read_text()
     password = password.split("auth_pass ")[1].split()[0]

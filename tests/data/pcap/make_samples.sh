@@ -1,9 +1,10 @@
 #!/bin/bash
 # Regenerates the real keepalived 2.2.7 captures in this directory (Linux, root, keepalived,
-# tcpdump, nft, python3 with scapy). Two namespaces kcs-pcap-a / kcs-pcap-b joined by a veth pair
+# tcpdump, nft, python3). Two namespaces kcs-pcap-a / kcs-pcap-b joined by a veth pair
 # (eth0 on both sides), addresses in 192.0.2.0/24 and 2001:db8::/32 only. tcpdump runs in
 # kcs-pcap-a. Everything created is torn down on exit. See README.md for what each file shows.
 set -euo pipefail
+# Usage: make_samples.sh [SCENARIO...]  (default: all; the s_* functions below)
 OUT=$(cd "$(dirname "$0")" && pwd)
 TMP=$(mktemp -d /tmp/kcs-pcap.XXXXXX)
 A=kcs-pcap-a
@@ -106,8 +107,6 @@ both() {
     stop_cap "$file"
 }
 
-setup_net
-
 V4='    advert_int 1
     virtual_ipaddress {
         192.0.2.100/24
@@ -121,78 +120,99 @@ V6='    advert_int 1
     virtual_ipaddress {
         2001:db8::100/64
     }'
+auth() { # TYPE PASSWORD
+    printf '    authentication {\n        auth_type %s\n        auth_pass %s\n    }' "$1" "$2"
+}
 
 # v2 PASS (auth_pass longer than 8 characters: keepalived sends the first 8), classic pcap, µs.
-PASS='    authentication {
-        auth_type PASS
-        auth_pass s3cretPW99
-    }'
-conf a 120 "$PASS
+s_v2_pass() {
+    conf a 120 "$(auth PASS s3cretPW99)
 $V4"
-conf b 100 "$PASS
+    conf b 100 "$(auth PASS s3cretPW99)
 $V4"
-both v2_pass.pcap eth0 6
+    both v2_pass.pcap eth0 6
+}
+
+# v2 PASS with a different password on each node: each drops the other's adverts, both MASTER.
+s_v2_pass_mismatch() {
+    conf a 120 "$(auth PASS s3cretPW)
+$V4"
+    conf b 100 "$(auth PASS otherPW1)
+$V4"
+    both v2_pass_mismatch.pcap eth0 6
+}
 
 # v2 AH, nanosecond classic pcap.
-AH='    authentication {
-        auth_type AH
-        auth_pass ahsecret
-    }'
-conf a 120 "$AH
+s_v2_ah_ns() {
+    conf a 120 "$(auth AH ahsecret)
 $V4"
-conf b 100 "$AH
+    conf b 100 "$(auth AH ahsecret)
 $V4"
-both v2_ah_ns.pcap eth0 6 --time-stamp-precision=nano
+    both v2_ah_ns.pcap eth0 6 --time-stamp-precision=nano
+}
 
 # v3 over IPv4, advert_int 0.5 s = 50 centiseconds; `-i any` as LINUX_SLL2 (tcpdump 4.99).
-conf a 120 "$V4HALF" "    vrrp_version 3"
-conf b 100 "$V4HALF" "    vrrp_version 3"
-both v3_ipv4_sll2.pcap any 4
+s_v3_ipv4_sll2() {
+    conf a 120 "$V4HALF" "    vrrp_version 3"
+    conf b 100 "$V4HALF" "    vrrp_version 3"
+    both v3_ipv4_sll2.pcap any 4
+}
 
 # v3 over IPv6 (link-local source, ff02::12), `-i any -y LINUX_SLL` (cooked v1).
-conf a 120 "$V6" "    vrrp_version 3"
-conf b 100 "$V6" "    vrrp_version 3"
-both v3_ipv6_sll.pcap any 6 -y LINUX_SLL
+s_v3_ipv6_sll() {
+    conf a 120 "$V6" "    vrrp_version 3"
+    conf b 100 "$V6" "    vrrp_version 3"
+    both v3_ipv6_sll.pcap any 6 -y LINUX_SLL
+}
 
 # v2 unicast to the peer's address.
-conf a 120 "$V4
+s_v2_unicast() {
+    conf a 120 "$V4
     unicast_src_ip 192.0.2.11
     unicast_peer {
         192.0.2.12
     }"
-conf b 100 "$V4
+    conf b 100 "$V4
     unicast_src_ip 192.0.2.12
     unicast_peer {
         192.0.2.11
     }"
-both v2_unicast.pcap eth0 6
+    both v2_unicast.pcap eth0 6
+}
 
 # The MASTER stops: it sends priority 0, the BACKUP takes over after the skew.
-conf a 120 "$V4"
-conf b 100 "$V4"
-start_cap v2_prio0_stop.pcap eth0
-start_ka $A a
-start_ka $B b
-sleep 4
-stop_ka a
-sleep 2.5
-stop_ka b
-stop_cap v2_prio0_stop.pcap
+s_v2_prio0_stop() {
+    conf a 120 "$V4"
+    conf b 100 "$V4"
+    start_cap v2_prio0_stop.pcap eth0
+    start_ka $A a
+    start_ka $B b
+    sleep 4
+    stop_ka a
+    sleep 2.5
+    stop_ka b
+    stop_cap v2_prio0_stop.pcap
+}
 
 # Split brain: kcs-pcap-b drops incoming VRRP, so both become MASTER (captured on a's side).
-in_b nft -f - <<'EOF'
+s_v2_split_brain() {
+    conf a 120 "$V4"
+    conf b 100 "$V4"
+    in_b nft -f - <<'NFT'
 table inet kcs_pcap {
     chain input {
         type filter hook input priority 0; policy accept;
         ip protocol 112 drop
     }
 }
-EOF
-both v2_split_brain.pcap eth0 5
-in_b nft delete table inet kcs_pcap
+NFT
+    both v2_split_brain.pcap eth0 5
+    in_b nft delete table inet kcs_pcap
+}
 
 # pcapng copies of two real captures (tcpdump writes classic pcap only): SHB, one IDB with the
 # capture's link type and if_tsresol (6 or 9), one EPB per record with the same bytes.
+s_pcapng() {
 python3 - "$OUT" <<'EOF'
 import struct, sys
 out = sys.argv[1]
@@ -216,4 +236,12 @@ for name in ("v2_ah_ns", "v3_ipv4_sll2"):
         pos += 16 + incl
     open(f"{out}/{name}.pcapng", "wb").write(b"".join(parts))
 EOF
+}
+
+setup_net
+ALL="v2_pass v2_pass_mismatch v2_ah_ns v3_ipv4_sll2 v3_ipv6_sll v2_unicast v2_prio0_stop"
+ALL="$ALL v2_split_brain pcapng"
+for scenario in ${@:-$ALL}; do
+    "s_$scenario"
+done
 ls -l "$OUT"

@@ -120,3 +120,12 @@ def test_split_brain_two_sources_at_once() -> None:
     live = [a for a in items if a.priority]
     assert {a.src for a in live} == {"192.0.2.11", "192.0.2.12"}
     assert {a.vrid for a in live} == {51}
+
+
+def test_password_mismatch_shows_as_two_fingerprints() -> None:
+    raw = (PCAP_DIR / "v2_pass_mismatch.pcap").read_bytes()
+    assert b"s3cretPW" in raw
+    assert b"otherPW1" in raw
+    by_source = {(a.src, a.auth_fingerprint) for a in adverts("v2_pass_mismatch.pcap")}
+    assert {src for src, _ in by_source} == {"192.0.2.11", "192.0.2.12"}
+    assert len({fp for _, fp in by_source}) == 2  # one per node: the passwords differ

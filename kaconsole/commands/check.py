@@ -23,17 +23,19 @@ def register(sub: Any) -> None:
         "check",
         help="cross-node keepalived configuration check: exit 0 clean, 1 findings, 2 error",
         description="Read keepalived.conf (with includes) on every node, run keepalived's own "
-        "configuration test there, and report what differs between nodes or will not work as "
-        "intended, with what to change.",
+        "configuration test there, listen briefly for other routers' VRRP adverts, and report "
+        "what differs between nodes or will not work as intended, with what to change.",
     )
     parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--no-capture", action="store_true",
+                        help="skip the short VRRP capture on each node (VRID collisions)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     cluster = load_cluster(args.cluster)
-    findings = asyncio.run(check(cluster))
+    findings = asyncio.run(check(cluster, capture=not args.no_capture))
     if args.json:
         json.dump({"cluster": cluster.name, "findings": [f.to_json() for f in findings]},
                   sys.stdout)

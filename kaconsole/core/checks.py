@@ -21,6 +21,7 @@ from kaconsole.core.checks_model import (
     match_instances,
 )
 from kaconsole.core.checks_priority import priority_tie, weight_findings
+from kaconsole.core.checks_wire import vrid_collisions
 from kaconsole.core.confmodel import KeepalivedConfig
 
 __all__ = ["ConfigTest", "Finding", "NodeEvidence", "check_cluster", "exit_status"]
@@ -44,7 +45,8 @@ def check_cluster(configs: Mapping[str, KeepalivedConfig | None],
         found += _present(conf.config_syntax(name, config),
                           node_checks.keepalived_rejects(name, config, evidence)
                           if evidence is not None else None)
-    for group in match_instances(readable):
+    groups = match_instances(readable)
+    for group in groups:
         found += _present(compare.instance_missing(group, list(readable)),
                           *(check(group) for check in _GROUP_CHECKS))
         found += weight_findings(group)
@@ -53,6 +55,7 @@ def check_cluster(configs: Mapping[str, KeepalivedConfig | None],
     found += _present(conf.script_security(readable))
     found += compare.router_id_duplicate(readable)
     found += compare.server_mismatch(readable)
+    found += vrid_collisions(groups, facts)
     return sorted(found, key=lambda f: SEVERITIES.index(f.severity))
 
 

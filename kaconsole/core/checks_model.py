@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from kaconsole.core.confmodel import KeepalivedConfig, VrrpInstance, Where
+from kaconsole.core.events import Advert
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -62,6 +63,10 @@ class NodeEvidence:
     """Script paths (the first word of `script`) and whether they can run."""
     interfaces: frozenset[str] | None = None
     config_test: ConfigTest | None = None
+    addresses: frozenset[str] | None = None
+    """The node's own IP addresses: adverts from anywhere else come from other routers."""
+    adverts: tuple[Advert, ...] | None = None
+    """VRRP adverts captured on the node's capture interface during the check."""
 
 
 @dataclass(frozen=True, slots=True)

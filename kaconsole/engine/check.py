@@ -10,6 +10,7 @@ shlex-quoted arguments. A node that cannot be reached is evidence too (`config_u
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import re
 import shlex
@@ -17,13 +18,17 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager
 from typing import cast, get_args
 
+from kaconsole.core.advert import decode
 from kaconsole.core.checks import ConfigTest, Finding, NodeEvidence, check_cluster
 from kaconsole.core.checks_model import ScriptStatus
 from kaconsole.core.checks_node import has_config_test, script_path
 from kaconsole.core.confmodel import KeepalivedConfig
+from kaconsole.core.events import Advert
 from kaconsole.core.inventory import Cluster, Node
+from kaconsole.core.pcapstream import PcapStream
 from kaconsole.core.redact import redact_text
 from kaconsole.errors import SshError
+from kaconsole.transport.commands import capture_command
 from kaconsole.transport.configfetch import ConfigUnreadable, fetch_config
 from kaconsole.transport.runner import Completed, Runner
 from kaconsole.transport.ssh import SshRunner, connect
@@ -34,8 +39,13 @@ CONFIG_TEST_TIMEOUT = 30.0
 #: keepalived's configuration test prints a few lines; more is kept out of reports.
 MAX_TEST_LINES = 60
 
+#: Longest capture for VRID collisions: one master-down interval of the slowest instance.
+MAX_CAPTURE = 10.0
+
 VERSION_COMMAND = "keepalived --version 2>&1 | head -n 1"
 INTERFACES_COMMAND = "ls -1 /sys/class/net"
+ADDRESSES_COMMAND = "ip -o addr show"
+_ADDRESS = re.compile(r"\binet6? ([0-9A-Fa-f.:]+)/")
 _VERSION = re.compile(r"Keepalived v(\d+\.\d+(?:\.\d+)?)")
 _SCRIPT_TEST = (
     'case $p in /*) q=$p;; *) q=$(command -v -- "$p" 2>/dev/null);; esac; '
@@ -56,16 +66,43 @@ def config_test_command(path: str) -> str:
     return f"keepalived -t -f {shlex.quote(path)} 2>&1"
 
 
-async def gather_node(node: Node, runner: Runner) -> Gathered:
-    """The configuration and evidence of one node; failures become `NodeEvidence.error`."""
+def capture_seconds(config: KeepalivedConfig) -> float:
+    """Long enough to hear every MASTER on the segment advertise a few times."""
+    slowest = max((i.advert_int for i in config.instances), default=1.0)
+    return min(3 * slowest + 0.5, MAX_CAPTURE)
+
+
+def capture_for(node: Node, seconds: float) -> str:
+    """A short tcpdump on the node's capture interface, as base64 text (runners carry text)."""
+    return f"timeout {seconds:g} {capture_command(node)} 2>/dev/null | base64 -w0"
+
+
+def adverts_in(b64: str) -> tuple[Advert, ...]:
+    """The adverts in a base64 capture; whatever does not decode is left out."""
+    try:
+        data = base64.b64decode(b64, validate=False)
+    except ValueError:
+        return ()
+    decoded = (decode(record) for record in PcapStream().feed(data))
+    return tuple(a for a in decoded if isinstance(a, Advert))
+
+
+async def gather_node(node: Node, runner: Runner, *, capture: bool = True) -> Gathered:
+    """The configuration and evidence of one node; failures become `NodeEvidence.error`.
+    With `capture`, VRRP adverts are captured meanwhile (see checks_wire)."""
     try:
         config = await fetch_config(runner, node.keepalived_conf, timeout=COMMAND_TIMEOUT)
     except ConfigUnreadable:
         return None, NodeEvidence(error=f"{node.keepalived_conf} cannot be read")
     paths = sorted({p for s in config.scripts if (p := script_path(s))})
-    version_run, if_run, scripts_run = await asyncio.gather(
+    seconds = capture_seconds(config)
+    listening = asyncio.ensure_future(
+        runner.run(capture_for(node, seconds), timeout=seconds + COMMAND_TIMEOUT,
+                   privileged=True) if capture else _nothing())
+    version_run, if_run, addr_run, scripts_run = await asyncio.gather(
         runner.run(VERSION_COMMAND, timeout=COMMAND_TIMEOUT, privileged=True),
         runner.run(INTERFACES_COMMAND, timeout=COMMAND_TIMEOUT),
+        runner.run(ADDRESSES_COMMAND, timeout=COMMAND_TIMEOUT),
         runner.run(scripts_command(paths), timeout=COMMAND_TIMEOUT, privileged=True)
         if paths else _nothing(),
     )
@@ -78,8 +115,11 @@ async def gather_node(node: Node, runner: Runner) -> Gathered:
         lines = redact_text(done.stdout + done.stderr).splitlines()
         test = ConfigTest(done.exit_status, tuple(line for line in lines if line)[:MAX_TEST_LINES])
     interfaces = frozenset(if_run.stdout.split()) if if_run.ok else None
+    addresses = frozenset(_ADDRESS.findall(addr_run.stdout)) if addr_run.ok else None
+    heard = await listening
     return config, NodeEvidence(version=version, scripts=_statuses(paths, scripts_run),
-                                interfaces=interfaces, config_test=test)
+                                interfaces=interfaces, config_test=test, addresses=addresses,
+                                adverts=adverts_in(heard.stdout) if heard else None)
 
 
 async def _nothing() -> None:
@@ -105,23 +145,24 @@ async def ssh_runner(node: Node) -> AsyncIterator[Runner]:
             await conn.wait_closed()
 
 
-async def _gather_one(node: Node, opener: Opener) -> Gathered:
+async def _gather_one(node: Node, opener: Opener, capture: bool) -> Gathered:
     try:
         async with opener(node) as runner:
-            return await gather_node(node, runner)
+            return await gather_node(node, runner, capture=capture)
     except SshError as exc:
         return None, NodeEvidence(error=exc.reason)
 
 
-async def gather(cluster: Cluster, opener: Opener = ssh_runner) -> tuple[
-        dict[str, KeepalivedConfig | None], dict[str, NodeEvidence]]:
+async def gather(cluster: Cluster, opener: Opener = ssh_runner, *, capture: bool = True,
+                 ) -> tuple[dict[str, KeepalivedConfig | None], dict[str, NodeEvidence]]:
     """Every node's configuration and evidence, gathered in parallel, in inventory order."""
-    results = await asyncio.gather(*(_gather_one(n, opener) for n in cluster.nodes))
+    results = await asyncio.gather(*(_gather_one(n, opener, capture) for n in cluster.nodes))
     configs = {n.name: r[0] for n, r in zip(cluster.nodes, results, strict=True)}
     facts = {n.name: r[1] for n, r in zip(cluster.nodes, results, strict=True)}
     return configs, facts
 
 
-async def check(cluster: Cluster, opener: Opener = ssh_runner) -> list[Finding]:
-    configs, facts = await gather(cluster, opener)
+async def check(cluster: Cluster, opener: Opener = ssh_runner, *,
+                capture: bool = True) -> list[Finding]:
+    configs, facts = await gather(cluster, opener, capture=capture)
     return check_cluster(configs, facts)

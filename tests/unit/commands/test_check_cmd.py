@@ -6,6 +6,7 @@ installed keepalived really asked (`keepalived -t`); JSON only on stdout, exit s
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import json
 import shutil
@@ -16,7 +17,9 @@ import pytest
 
 from kaconsole.cli import main
 from kaconsole.commands import check as command
-from kaconsole.core.checks import Finding
+from kaconsole.core.checks import Finding, NodeEvidence, check_cluster
+from kaconsole.core.confmodel import KeepalivedConfig
+from kaconsole.core.confparse import parse_config
 from kaconsole.core.inventory import Cluster, Node
 from kaconsole.engine import check as engine
 from kaconsole.errors import SshError
@@ -35,8 +38,9 @@ async def local(node: Node) -> AsyncIterator[Runner]:
 
 @pytest.fixture(autouse=True)
 def _local_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def check(cluster: Cluster) -> list[Finding]:
-        return await engine.check(cluster, opener=local)
+    async def check(cluster: Cluster, capture: bool = True) -> list[Finding]:
+        assert not capture  # the tests below pass --no-capture: this host's traffic is not theirs
+        return await engine.check(cluster, opener=local, capture=capture)
     monkeypatch.setattr(command, "check", check)
 
 
@@ -51,7 +55,7 @@ def cluster_file(tmp_path: Path, nodes: dict[str, Path], extra: str = "") -> Pat
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(["check", *argv])
+    status = main(["check", "--no-capture", *argv])
     out, err = capsys.readouterr()
     return status, out, err
 
@@ -165,3 +169,43 @@ def test_script_statuses_on_the_node(tmp_path: Path) -> None:
     assert result.stdout.split() == ["ok", "not_executable", "missing", "ok", "missing",
                                      "missing"]
     assert not (Path.cwd() / "x").exists()
+
+
+def lab_configs(data_dir: Path) -> dict[str, KeepalivedConfig | None]:
+    return {n: parse_config((data_dir / "lab" / f"{n}-keepalived.conf").read_text())
+            for n in ("node1", "node2")}
+
+
+def test_adverts_from_our_own_nodes_are_no_collision(data_dir: Path) -> None:
+    capture = base64.b64encode((data_dir / "lab" / "adverts.pcap").read_bytes()).decode()
+    adverts = engine.adverts_in(capture)
+    assert {a.src for a in adverts} == {"203.0.113.11", "203.0.113.12"}
+    facts = {"node1": NodeEvidence(addresses=frozenset({"203.0.113.11", "198.51.100.11"}),
+                                   adverts=adverts),
+             "node2": NodeEvidence(addresses=frozenset({"203.0.113.12"}), adverts=())}
+    assert [f.code for f in check_cluster(lab_configs(data_dir), facts)] == ["weight_tie"]
+
+
+def test_a_stranger_with_our_vrid_is_a_collision(data_dir: Path) -> None:
+    capture = base64.b64encode((data_dir / "lab" / "adverts.pcap").read_bytes()).decode()
+    facts = {"node1": NodeEvidence(addresses=frozenset({"203.0.113.11"}),
+                                   adverts=engine.adverts_in(capture)),
+             "node2": NodeEvidence(addresses=frozenset({"10.9.9.9"}), adverts=())}
+    found = [f for f in check_cluster(lab_configs(data_dir), facts) if f.code == "vrid_collision"]
+    assert len(found) == 1
+    assert found[0].nodes == ("node1",)
+    assert found[0].message.startswith(
+        "another router, 203.0.113.12, advertises VRID 51 (priority 100, addresses "
+        "203.0.113.100) where node1 listens: that is VI_CLUSTER's VRID;")
+
+
+def test_without_every_node_s_addresses_no_collision_is_claimed(data_dir: Path) -> None:
+    capture = base64.b64encode((data_dir / "lab" / "adverts.pcap").read_bytes()).decode()
+    facts = {"node1": NodeEvidence(addresses=None, adverts=engine.adverts_in(capture))}
+    assert "vrid_collision" not in [f.code for f in check_cluster(lab_configs(data_dir), facts)]
+
+
+def test_garbage_captures_decode_to_nothing() -> None:
+    assert engine.adverts_in("") == ()
+    assert engine.adverts_in("not base64 at all!") == ()
+    assert engine.adverts_in(base64.b64encode(b"\x00" * 100).decode()) == ()

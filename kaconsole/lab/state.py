@@ -19,7 +19,9 @@ STATE_FILE = "state.json"
 #: One lab per machine (its names are fixed): long runs that bring a lab up and down (tests,
 #: benchmarks, sample capture) hold this lock, as `flock /var/lib/kaconsole/lab.lock CMD` does,
 #: so they queue instead of tearing down each other's lab. `lab up` itself never takes it.
-LOCK_FILE = Path("/var/lib/kaconsole/lab.lock")
+#: Not lab.lock: people also queue whole commands with `flock /var/lib/kaconsole/lab.lock ...`,
+#: and a run inside such a command must not wait for its own parent.
+LOCK_FILE = Path("/var/lib/kaconsole/lab-run.lock")
 
 
 @contextmanager

@@ -17,10 +17,10 @@ from kaconsole.errors import LabError
 DEFAULT_DIR = Path("/var/lib/kaconsole/lab")
 STATE_FILE = "state.json"
 #: One lab per machine (its names are fixed): long runs that bring a lab up and down (tests,
-#: benchmarks, sample capture) hold this lock, as `flock /var/lib/kaconsole/lab.lock CMD` does,
-#: so they queue instead of tearing down each other's lab. `lab up` itself never takes it.
-#: Not lab.lock: people also queue whole commands with `flock /var/lib/kaconsole/lab.lock ...`,
-#: and a run inside such a command must not wait for its own parent.
+#: benchmarks, sample capture) hold this lock, so they queue instead of tearing down each
+#: other's lab. `lab up` itself never takes it. It is not lab.lock, which people take around
+#: whole commands (`flock /var/lib/kaconsole/lab.lock pytest ...`): a run inside such a command
+#: must not wait for its own parent.
 LOCK_FILE = Path("/var/lib/kaconsole/lab-run.lock")
 
 

@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from kaconsole.commands.inputs import chunks
 from kaconsole.core.advert import decode
 from kaconsole.core.events import Advert, BadPacket
 from kaconsole.core.pcapstream import PcapStream
 from kaconsole.errors import InputError
 
-CHUNK = 1 << 16
 _COLUMNS = ("time", "src", "dst", "ver", "vrid", "prio", "int", "auth", "addresses", "problems")
 #: Fixed widths so the table streams (IPv6 link-local sources are 25 characters).
 _WIDTHS = (26, 25, 15, 3, 4, 4, 4, 6, 23, 0)
@@ -35,21 +33,6 @@ def register(sub: Any) -> None:
     parser.add_argument("file", metavar="FILE", help="pcap or pcapng file, or - for stdin")
     parser.add_argument("--json", action="store_true", help="one JSON object per advert")
     parser.set_defaults(func=run)
-
-
-def _chunks(path: str) -> Iterator[bytes]:
-    """The input in chunks as they become available (a pipe is not waited on to fill)."""
-    try:
-        if path == "-":
-            fd = sys.stdin.buffer.fileno()
-            while chunk := os.read(fd, CHUNK):
-                yield chunk
-            return
-        with open(path, "rb") as handle:
-            while chunk := handle.read(CHUNK):
-                yield chunk
-    except OSError as exc:
-        raise InputError(path, f"cannot read: {exc.strerror or exc}") from exc
 
 
 def _when(ts: float) -> str:
@@ -91,11 +74,9 @@ def _table_line(cells: tuple[str, ...]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     path: str = args.file
-    if path != "-" and os.path.isdir(path):
-        raise InputError(path, "is a directory, not a capture file")
     stream = PcapStream()
     adverts = 0
-    for chunk in _chunks(path):
+    for chunk in chunks(path):
         lines = []
         for record in stream.feed(chunk):
             item = decode(record)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shlex
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +82,6 @@ def connect_options(node: Node) -> dict[str, Any]:
         opts["username"] = s.user
     if s.identity_file:
         opts["client_keys"] = [s.identity_file]
-    if s.jump:
-        opts["tunnel"] = s.jump
     if s.host_key_policy == "accept-new":
         opts["known_hosts"] = None
         opts["client_factory"] = lambda: _AcceptNewClient(node)
@@ -91,10 +90,44 @@ def connect_options(node: Node) -> dict[str, Any]:
     return opts
 
 
+def jump_node(node: Node) -> Node | None:
+    """The jump host as a node of its own: its address, with the node's keys and host key rules.
+
+    `jump` is `[user@]host[:port]` like ssh's ProxyJump; the user defaults to the node's.
+    """
+    if not node.ssh.jump:
+        return None
+    user, _, hostport = node.ssh.jump.rpartition("@")
+    host, _, port = hostport.partition(":")
+    if hostport.startswith("["):  # [IPv6]:port
+        host, _, port = hostport[1:].partition("]")
+        port = port.lstrip(":")
+    ssh = replace(
+        node.ssh, jump=None, user=user or node.ssh.user, port=int(port) if port.isdigit() else 22
+    )
+    return replace(node, name=f"{node.name} (jump {host})", host=host, ssh=ssh)
+
+
 async def connect(node: Node) -> asyncssh.SSHClientConnection:
     """Open the node's one connection; every failure becomes an SshError that says why."""
+    via = jump_node(node)
+    tunnel = await connect(via) if via is not None else None
     try:
-        return await asyncssh.connect(node.host, **connect_options(node))
+        return await _connect(node, tunnel)
+    except BaseException:
+        if tunnel is not None:
+            tunnel.close()
+        raise
+
+
+async def _connect(
+    node: Node, tunnel: asyncssh.SSHClientConnection | None
+) -> asyncssh.SSHClientConnection:
+    opts = connect_options(node)
+    if tunnel is not None:
+        opts["tunnel"] = tunnel
+    try:
+        return await asyncssh.connect(node.host, **opts)
     except asyncssh.HostKeyNotVerifiable:
         raise _host_key_error(node) from None
     except asyncssh.PermissionDenied:

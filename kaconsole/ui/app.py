@@ -119,7 +119,7 @@ class KaConsoleApp(App[int]):
         for c in keymap.MAIN:
             if self.read_only and c.writes:
                 continue
-            run = partial(self.main.run_action, c.action)
+            run = partial(self.main.call_later, self.main.run_action, c.action)
             yield SystemCommand(c.label, f"{keymap.key_label(c.keys)}: {c.description}", run)
         for name, what in BUILTIN:
             notice = partial(self.notify, f"{name}: {what}. {NOTICE}", timeout=8)

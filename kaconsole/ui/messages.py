@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.message import Message
 
@@ -13,6 +14,8 @@ from kaconsole.engine.monitor import Update
 class StateChanged(Message):
     """The monitor's latest state and the log lines and adverts new since the previous one."""
 
+    bubble = False
+
     def __init__(self, update: Update) -> None:
         super().__init__()
         self.update = update
@@ -21,6 +24,8 @@ class StateChanged(Message):
 @dataclass
 class ActionDone(Message):
     """An action finished (`outcome`) or was refused or failed to start (`error`)."""
+
+    bubble: ClassVar[bool] = False
 
     request: ActionRequest
     outcome: ActionOutcome | None

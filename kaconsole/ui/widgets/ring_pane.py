@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 class RingPane(ScrollView, Generic[T], can_focus=False):
     DEFAULT_CSS = """
-    RingPane { height: 1fr; background: $surface; }
+    RingPane { height: 1fr; background: $surface; overflow-x: hidden; }
     """
 
     def __init__(

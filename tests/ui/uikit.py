@@ -1,0 +1,166 @@
+"""Helpers for the console's tests: the lab samples as facts, idle sessions, a recording runner.
+
+The state comes from real keepalived 2.2.7 output captured on the lab (tests/data/lab); the
+configs get a real-looking password back so tests can prove it never reaches the screen.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from kaconsole.core.confparse import parse_config
+from kaconsole.core.dump import parse_json_dump
+from kaconsole.core.facts import (
+    AddressesObserved,
+    ConfigObserved,
+    DumpObserved,
+    Fact,
+    LogSeen,
+    Reachability,
+    ServiceObserved,
+    ServiceState,
+)
+from kaconsole.core.inventory import Cluster, Node, parse_cluster
+from kaconsole.core.logparse import parse_line
+from kaconsole.core.polls import parse_ip_addr
+from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.monitor import ClusterMonitor, Sink
+from kaconsole.transport.runner import Completed
+from kaconsole.ui.app import KaConsoleApp, make_app
+
+# Log times are naive wall-clock times: pin the zone so every machine renders the same screen.
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+LAB = Path(__file__).parents[1] / "data" / "lab"
+SECRET = "s3cr3tPW"
+
+CLUSTER_YAML = """
+name: lab-sample
+description: the lab's reference pair, from captured samples
+nodes:
+  - name: node1
+    host: 203.0.113.11
+  - name: node2
+    host: 203.0.113.12
+"""
+
+
+def cluster(nodes: int = 2) -> Cluster:
+    if nodes == 2:
+        return parse_cluster(CLUSTER_YAML, "lab-sample.yaml")
+    names = "\n".join(
+        f"  - name: node{i}\n    host: 203.0.113.{10 + i}" for i in range(1, nodes + 1)
+    )
+    return parse_cluster(f"name: big\nnodes:\n{names}\n", "big.yaml")
+
+
+class RecordingRunner:
+    """Stands in for SSH: records each command and succeeds."""
+
+    def __init__(self, node: str) -> None:
+        self.node = node
+        self.commands: list[str] = []
+
+    async def run(self, command: str, *, timeout: float, privileged: bool = False) -> Completed:
+        self.commands.append(command)
+        return Completed(command, 0, "", "", 0.01)
+
+
+class IdleSession:
+    """A node session that never produces anything: the tests feed facts themselves."""
+
+    def __init__(self, node: Node, sink: Sink) -> None:
+        self.runner = RecordingRunner(node.name)
+        self.refreshed = 0
+
+    async def run(self) -> None:
+        await asyncio.Event().wait()
+
+    def refresh(self) -> None:
+        self.refreshed += 1
+
+
+def _at(text: str) -> float:
+    return datetime.fromisoformat(text).timestamp()
+
+
+def lab_facts(until: str = "2026-11-25T15:32:13", phase: str = "steady") -> list[Fact]:
+    """The lab run up to `until`: configs, services, addresses, dumps and log lines."""
+    end = _at(until)
+    facts: list[Fact] = []
+    for node in ("node1", "node2"):
+        text = (LAB / f"{node}-keepalived.conf").read_text().replace("***", SECRET)
+        facts.append(ConfigObserved.of(node, parse_config(text), _at("2026-11-25T15:32:08")))
+        facts.append(Reachability(node, True, _at("2026-11-25T15:32:08")))
+        for n, line in enumerate((LAB / f"{node}-keepalived.log").read_text().splitlines(), 1):
+            event = parse_line(line, line=n)
+            if event is not None and event.ts is not None and event.ts.timestamp() <= end:
+                facts.append(LogSeen(node, event))
+    facts.sort(key=lambda f: f.event.ts.timestamp() if isinstance(f, LogSeen) and f.event.ts else 0)
+    at = end
+    running = ServiceState.RUNNING
+    if phase == "steady":
+        dumps = {"node1": "node1-master", "node2": "node2-backup"}
+        addrs = {"node1": "ip-addr-node1-master", "node2": "ip-addr-node2-backup"}
+        services = {("node1", "nginx"): running, ("node1", "keepalived"): running}
+    else:  # split brain: the VIP on both nodes
+        dumps = {"node2": "node2-splitbrain"}
+        addrs = {"node1": "ip-addr-splitbrain-node1", "node2": "ip-addr-splitbrain-node2"}
+        services = {("node1", "nginx"): running, ("node1", "keepalived"): running}
+    for (node, service), st in services.items():
+        facts.append(ServiceObserved(node, service, st, at))
+    facts += [ServiceObserved("node2", s, running, at) for s in ("nginx", "keepalived")]
+    for node, name in addrs.items():
+        facts.append(AddressesObserved(node, parse_ip_addr((LAB / f"{name}.json").read_text()), at))
+    for node, name in dumps.items():
+        dump = parse_json_dump((LAB / f"{name}.keepalived.json").read_text())
+        facts.append(DumpObserved(node, dump, at))
+    return facts
+
+
+def monitor_with(facts: list[Fact], c: Cluster | None = None) -> ClusterMonitor:
+    monitor = ClusterMonitor(c or cluster(), IdleSession)
+    for fact in facts:
+        monitor.feed(fact)
+    return monitor
+
+
+def console(
+    tmp_path: Path,
+    facts: list[Fact] | None = None,
+    *,
+    read_only: bool = False,
+    theme: str | None = None,
+) -> KaConsoleApp:
+    monitor = monitor_with(lab_facts() if facts is None else facts)
+    return make_app(
+        monitor.cluster,
+        monitor=monitor,
+        cluster_file="tests/ui/lab-sample.yaml",
+        read_only=read_only,
+        theme=theme,
+        audit=AuditLog(tmp_path / "audit.jsonl"),
+        save_dir=tmp_path / "saved",
+    )
+
+
+async def until(pilot: Pilot[int], check: Callable[[], bool], timeout: float = 5.0) -> None:
+    """Let the app run until `check()` holds (workers such as the monitor's never finish)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        await pilot.pause(0.02)
+
+
+def runner(app: KaConsoleApp, node: str) -> RecordingRunner:
+    session = app.monitor.sessions[node]
+    assert isinstance(session, IdleSession)
+    return session.runner

@@ -11,7 +11,7 @@ from kaconsole import __version__
 from kaconsole.errors import KaconsoleError
 
 #: Subcommand modules under kaconsole.commands, in the order `--help` lists them.
-COMMANDS = ("status", "check", "logs", "conf", "pcap", "timeline", "lab")
+COMMANDS = ("status", "check", "drill", "logs", "conf", "pcap", "timeline", "lab")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

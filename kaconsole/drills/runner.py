@@ -1,0 +1,418 @@
+"""The drill runner: one step at a time, on evidence from the monitor, probing the VIP meanwhile.
+
+A UI drives it through three things: `on_event` (every step start, evidence change, finish,
+with the whole report as it stands), the injected `confirm(prompt) -> bool` (confirm steps and
+the rollback offer) and `abort()` (the current step stops; an action already running completes;
+then the rollback is offered). Actions go through `engine.actions.Actions`, so they are gated
+and audited like the console's own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from kaconsole.core.anomalies import summarize
+from kaconsole.core.facts import ProbeResult, ServiceState
+from kaconsole.core.inventory import VipProbe
+from kaconsole.core.state import ClusterState
+from kaconsole.drills.conditions import check
+from kaconsole.drills.measure import Sample, measure
+from kaconsole.drills.model import ROLES, Runbook, Step, resolve, titled
+from kaconsole.drills.preflight import (
+    expected_timers,
+    pick_instance,
+    preflight,
+    resolve_roles,
+    settled,
+)
+from kaconsole.drills.report import DrillReport, ReportWriter, StepRecord
+from kaconsole.engine.actions import ActionRequest, Actions
+from kaconsole.engine.monitor import ClusterMonitor
+from kaconsole.engine.probe import probe
+from kaconsole.engine.status import DEFAULT_LISTEN, all_ready, listen_seconds
+from kaconsole.errors import ActionRefused, KaconsoleError
+
+ConfirmFn = Callable[[str], Awaitable[bool]]
+ProbeFn = Callable[[VipProbe], Awaitable[ProbeResult]]
+
+#: Probes in flight at once; past this a hung path would only pile up threads.
+MAX_IN_FLIGHT = 8
+#: Longest pause between two looks at a wait's conditions when nothing new arrives.
+_TICK = 0.25
+
+
+class DrillRefused(KaconsoleError):
+    """The drill did not start: the cluster is not fit for it, or a role names no node."""
+
+
+@dataclass(frozen=True, slots=True)
+class DrillEvent:
+    """started, step_started, evidence, step_finished, rollback_offered or finished."""
+
+    kind: str
+    report: DrillReport
+    section: str = "steps"
+    index: int | None = None
+    text: str = ""
+
+
+class DrillRunner:
+    def __init__(
+        self,
+        runbook: Runbook,
+        monitor: ClusterMonitor,
+        actions: Actions,
+        *,
+        confirm: ConfirmFn,
+        on_event: Callable[[DrillEvent], None] | None = None,
+        report_path: Path | None = None,
+        prober: ProbeFn = probe,
+        probe_interval: float = 0.1,
+        probe_timeout: float = 0.5,
+        settle_timeout: float = 20.0,
+    ) -> None:
+        self.runbook = runbook
+        self.monitor = monitor
+        self.actions = actions
+        self._confirm = confirm
+        self._on_event = on_event
+        self._writer = ReportWriter(report_path) if report_path is not None else None
+        self._prober = prober
+        self._probe_interval = probe_interval
+        self._probe_timeout = probe_timeout
+        self._settle_timeout = settle_timeout
+        self._abort = asyncio.Event()
+        self._tick = asyncio.Event()
+        self._instance: str | None = None
+        self._probes: list[ProbeResult] = []
+        self._samples: list[Sample] = []
+        self._trigger: tuple[float, str | None] | None = None
+        self._acted = False
+        self.report = DrillReport(
+            runbook.name, monitor.cluster.name, runbook.title,
+            steps=_records(titled(runbook.steps, runbook.instance), "steps"),
+            rollback=_records(titled(runbook.rollback, runbook.instance), "rollback"),
+        )
+
+    # --- control ----------------------------------------------------------------------------
+
+    def abort(self) -> None:
+        """Stop at the current step (a running action completes first); rollback is offered."""
+        self._abort.set()
+
+    async def run(self) -> DrillReport:
+        """Run the drill to its end; DrillRefused (report written) when it cannot start."""
+        self.report = replace(self.report, started_at=time.time())
+        self._emit("started")
+        tasks = [asyncio.create_task(self._watch(), name="drill:watch")]
+        result, notes = "failed", []
+        try:
+            steps, rollback = await self._start()
+            if self.monitor.cluster.vip_probe is not None:
+                tasks.append(asyncio.create_task(self._probe_loop(), name="drill:probe"))
+            result = await self._section("steps", steps)
+            if result != "passed":
+                notes.append(f"the drill {result}: later steps did not run")
+                notes += await self._offer_rollback(rollback)
+        except DrillRefused as exc:
+            notes.append(f"refused before any action: {exc}")
+            raise
+        except asyncio.CancelledError:
+            result = "aborted"
+            notes.append("the drill was stopped (its console quit)")
+            raise
+        except Exception as exc:
+            notes.append(f"the drill stopped on an error: {type(exc).__name__}: {exc}")
+            raise
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+            self._finish(result, notes)
+        return self.report
+
+    # --- start --------------------------------------------------------------------------------
+
+    async def _start(self) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
+        cluster, wanted = self.monitor.cluster, self.runbook.instance
+        ready = await self.monitor.wait_for(
+            lambda s: all_ready(s, cluster) and settled(s, wanted), self._settle_timeout
+        )
+        state = self.monitor.state
+        if ready is None:
+            missing = [n.name for n in state.nodes if n.reachable is not True]
+            raise DrillRefused(f"the cluster did not answer within {self._settle_timeout:g} s"
+                               + (f" (no answer from {', '.join(missing)})" if missing else ""))
+        # A cluster just starting (or failing over) settles within a master-down interval.
+        await self.monitor.wait_for(lambda s: not self._unfit(s), listen_seconds(state))
+        state = self.monitor.state
+        why = self._unfit(state)
+        if why:
+            raise DrillRefused(why)
+        instance = pick_instance(state, wanted)
+        assert instance is not None
+        self._instance = instance
+        roles = resolve_roles(state, instance)
+        steps = titled((resolve(s, roles) for s in self.runbook.steps), instance)
+        rollback = titled((resolve(s, roles) for s in self.runbook.rollback), instance)
+        taker = roles.get("backup") or roles.get("preferred")
+        self.report = replace(
+            self.report, roles=roles, instance=instance,
+            expected=expected_timers(state, instance, taker),
+            steps=_records(steps, "steps"), rollback=_records(rollback, "rollback"),
+        )
+        self._sample(state)
+        self._write()
+        return steps, rollback
+
+    def _unfit(self, state: ClusterState) -> str:
+        """Why the drill cannot start on this state (empty: it can)."""
+        wanted = self.runbook.instance
+        instance = pick_instance(state, wanted)
+        if instance is None:
+            return f"no node runs the instance {wanted}" if wanted else "no VRRP instance runs"
+        roles = resolve_roles(state, instance)
+        missing = sorted(self.runbook.roles() - roles.keys())
+        if missing:
+            return "; ".join(f"${r} names no node now ({ROLES[r]})" for r in missing)
+        if self.runbook.preflight == "failover":
+            return "; ".join(preflight(state, instance))
+        return ""
+
+    # --- sections and steps ---------------------------------------------------------------
+
+    async def _section(self, section: str, steps: tuple[Step, ...]) -> str:
+        """passed, failed or aborted; steps after a failure or an abort are skipped."""
+        outcome = "passed"
+        for index, step in enumerate(steps):
+            if outcome == "passed" and self._abort.is_set():
+                outcome = "aborted"
+            if outcome != "passed":
+                self._set(section, index, status="skipped", evidence=f"not run: drill {outcome}")
+                continue
+            self._set(section, index, status="running", started_at=time.time())
+            self._emit("step_started", section, index)
+            started = time.monotonic()
+            status, evidence = await self._guarded(step)
+            self._set(section, index, status=status, evidence=evidence,
+                      duration_s=round(time.monotonic() - started, 3))
+            self._emit("step_finished", section, index, evidence)
+            if status == "failed":
+                outcome = "aborted" if self._abort.is_set() else "failed"
+        return outcome
+
+    async def _guarded(self, step: Step) -> tuple[str, str]:
+        """The step's outcome; an abort stops it, except an action, which is let finish."""
+        work = asyncio.create_task(self._do(step))
+        stop = asyncio.create_task(self._abort.wait())
+        try:
+            await asyncio.wait({work, stop}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            work.cancel()
+            raise
+        finally:
+            stop.cancel()
+        if work.done() or step.kind == "action":
+            return await work
+        work.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await work
+        return "failed", "aborted by the operator"
+
+    async def _do(self, step: Step) -> tuple[str, str]:
+        if step.kind == "say":
+            return "passed", step.text
+        if step.kind == "confirm":
+            if await self._confirm(step.text):
+                return "passed", "confirmed by the operator"
+            self._abort.set()
+            return "failed", "declined by the operator"
+        if step.kind == "action":
+            return await self._action(step)
+        if step.kind == "wait":
+            return await self._wait(step)
+        return await self._probe_step(step)
+
+    async def _action(self, step: Step) -> tuple[str, str]:
+        assert step.node is not None
+        assert step.service is not None
+        assert step.verb is not None
+        request = ActionRequest(step.node, step.service, step.verb)
+        node = self.monitor.state.node(step.node)
+        seen = node.service(step.service) if node else ServiceState.UNKNOWN
+        wanted = {"start": ServiceState.RUNNING, "stop": ServiceState.STOPPED}.get(step.verb)
+        if seen is wanted:
+            return "skipped", f"{step.service} is already {seen.value} on {step.node}: left alone"
+        if step.trigger:
+            masters = summarize(self.monitor.state, self._instance or "").masters
+            self._trigger = (time.time(), masters[0] if len(masters) == 1 else None)
+        try:
+            outcome = await self.actions.execute(request, confirmed=True)
+        except ActionRefused as exc:
+            return "failed", f"refused: {exc}"
+        self._acted = True
+        self.monitor.refresh(step.node)
+        return ("passed" if outcome.ok else "failed"), f"`{outcome.command}`: {outcome.summary()}"
+
+    async def _wait(self, step: Step) -> tuple[str, str]:
+        instance = step.instance or self._instance or ""
+        hold = step.hold
+        if hold == "master_down":
+            hold = self.report.expected.get("master_down", DEFAULT_LISTEN)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + step.timeout
+        held_since: float | None = None
+        last = ""
+        while True:
+            self._tick.clear()
+            verdict = check(step.conditions, self.monitor.state, instance)
+            if verdict.evidence != last:
+                last = verdict.evidence
+                self._emit("evidence", text=last)
+            now = loop.time()
+            held_since = (held_since if held_since is not None else now) if verdict.ok else None
+            if held_since is not None and now - held_since >= hold:
+                kept = f" (held {now - held_since:.1f} s)" if hold else ""
+                return "passed", last + kept
+            if now >= deadline:
+                return "failed", f"not within {step.timeout:g} s: {last}"
+            wake = deadline - now
+            if held_since is not None:
+                wake = min(wake, held_since + hold - now)
+            await self._ticked(wake)
+
+    async def _probe_step(self, step: Step) -> tuple[str, str]:
+        if self.monitor.cluster.vip_probe is None:
+            return "skipped", "the cluster file has no vip_probe: nothing to probe"
+        since, loop = time.time(), asyncio.get_running_loop()
+        deadline = loop.time() + step.timeout
+
+        def good(p: ProbeResult) -> bool:
+            return p.status == step.status and (
+                step.body_contains is None or step.body_contains in p.body)
+
+        while True:
+            self._tick.clear()
+            recent = [p for p in self._probes if p.at >= since]
+            match = next((p for p in recent if good(p)), None)
+            if match is not None:
+                return "passed", _describe(match)
+            if loop.time() >= deadline:
+                last = _describe(max(recent, key=lambda p: p.at)) if recent else "no answer yet"
+                return "failed", f"no matching answer within {step.timeout:g} s; last: {last}"
+            await self._ticked(deadline - loop.time())
+
+    async def _offer_rollback(self, rollback: tuple[Step, ...]) -> list[str]:
+        if not rollback or not self._acted:
+            return []
+        self._emit("rollback_offered", "rollback")
+        question = (f"Run the rollback ({len(rollback)} steps) to restore the starting state?")
+        if not await self._confirm(question):
+            for index in range(len(rollback)):
+                self._set("rollback", index, status="skipped", evidence="rollback declined")
+            return ["rollback declined by the operator"]
+        self._abort = asyncio.Event()  # a new abort stops the rollback itself
+        return [f"rollback {await self._section('rollback', rollback)}"]
+
+    # --- background: state samples and VIP probes ----------------------------------------
+
+    async def _watch(self) -> None:
+        async for update in self.monitor.updates():
+            self._sample(update.state)
+            self._tick.set()
+
+    def _sample(self, state: ClusterState) -> None:
+        if self._instance is None:
+            return
+        s = summarize(state, self._instance)
+        last = self._samples[-1] if self._samples else None
+        if last is None or (last.masters, last.holders) != (s.masters, s.vip_holders):
+            self._samples.append(Sample(time.time(), s.masters, s.vip_holders))
+
+    async def _probe_loop(self) -> None:
+        spec = self.monitor.cluster.vip_probe
+        assert spec is not None
+        spec = replace(spec, timeout=min(spec.timeout, self._probe_timeout))
+        flying: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                if len(flying) < MAX_IN_FLIGHT:
+                    task = asyncio.create_task(self._probe_once(spec))
+                    flying.add(task)
+                    task.add_done_callback(flying.discard)
+                await asyncio.sleep(self._probe_interval)  # the cadence, not a wait for state
+        finally:
+            for task in list(flying):
+                task.cancel()
+
+    async def _probe_once(self, spec: VipProbe) -> None:
+        result = await self._prober(spec)
+        self._probes.append(result)
+        self.monitor.feed(result)
+        self._tick.set()
+
+    async def _ticked(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._tick.wait(), max(min(seconds, _TICK), 0.0))
+
+    # --- the report -------------------------------------------------------------------------
+
+    def _finish(self, result: str, notes: list[str]) -> None:
+        trigger_at, old = self._trigger or (None, None)
+        nodes = self.monitor.state.nodes
+        measured = measure(
+            trigger_at=trigger_at,
+            old_master=old,
+            samples=self._samples,
+            probes=self._probes if self.monitor.cluster.vip_probe is not None else None,
+            adverts=self.monitor.adverts(),
+            addresses={n.name: n.addresses or frozenset() for n in nodes},
+            nodes=[n.name for n in nodes],
+        )
+        for section in ("steps", "rollback"):
+            records = self.report.steps if section == "steps" else self.report.rollback
+            for index, rec in enumerate(records):
+                if rec.status in ("pending", "running"):
+                    why = "interrupted" if rec.status == "running" else "not run"
+                    self._set(section, index, status="skipped" if why == "not run" else "failed",
+                              evidence=rec.evidence or why)
+        self.report = replace(self.report, result=result, finished_at=time.time(),
+                              measurements=measured, notes=(*self.report.notes, *notes))
+        self._write()
+        self._emit("finished")
+
+    def _set(self, section: str, index: int, **changes: Any) -> None:
+        records = self.report.steps if section == "steps" else self.report.rollback
+        self.report = self.report.with_step(section, index, replace(records[index], **changes))
+        self._write()
+
+    def _write(self) -> None:
+        if self._writer is not None:
+            self._writer.write(self.report)
+
+    def _emit(self, kind: str, section: str = "steps", index: int | None = None,
+              text: str = "") -> None:
+        if self._on_event is not None:
+            self._on_event(DrillEvent(kind, self.report, section, index, text))
+
+
+def _records(steps: tuple[Step, ...], section: str) -> tuple[StepRecord, ...]:
+    return tuple(
+        StepRecord(s.title, s.kind, section,
+                   timeout=s.timeout if s.kind in ("wait", "probe") else None)
+        for s in steps
+    )
+
+
+def _describe(p: ProbeResult) -> str:
+    answer = f"HTTP {p.status}" if p.status is not None else (p.error or "no answer")
+    body = f" {p.body[:60]!r}" if p.body else ""
+    return f"{p.url}: {answer}{body} in {p.duration * 1000:.0f} ms"

@@ -37,7 +37,7 @@ from kaconsole.core.polls import PollError, parse_ip_addr, service_state
 from kaconsole.transport import commands
 from kaconsole.transport.configfetch import ConfigUnreadable, fetch_config
 from kaconsole.transport.runner import Completed
-from kaconsole.transport.sim_files import SimSpec, check_script, ip_addr_json, keepalived_conf
+from kaconsole.transport.sim_files import SimSpec, ip_addr_json, keepalived_conf
 from kaconsole.transport.sim_node import SimNode
 from kaconsole.transport.sim_wire import pcap_header
 from kaconsole.transport.sim_world import SimWorld
@@ -119,8 +119,6 @@ class SimRunner:
             commands.IP_ADDR: self._ip_addr,
             commands.DUMP_JSON: self._dump,
             commands.read_files_command([conf]): self._read(conf, keepalived_conf(sim.spec)),
-            commands.read_files_command([sim.spec.script_path]):
-                self._read(sim.spec.script_path, check_script(sim.spec)),
         }
         services = {"nginx": self._nginx, "keepalived": self._keepalived}
         for service, act in services.items():

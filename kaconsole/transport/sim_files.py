@@ -93,17 +93,6 @@ def auth_pass_line(spec: SimSpec) -> int:
     return next(i for i, text in enumerate(lines, 1) if "auth_pass" in text)
 
 
-def check_script(spec: SimSpec) -> str:
-    """The reference check script (REFERENCE.md): no nginx, stop keepalived; exit status 0."""
-    return (
-        "#!/bin/bash\n"
-        "nginx_pid=$(pgrep -x nginx)\n"
-        'if [ -z "$nginx_pid" ]; then\n'
-        "    /usr/bin/systemctl stop keepalived\n"
-        "fi\n"
-    )
-
-
 def _addr(family: str, local: str, prefix: int, scope: str, label: str | None,
           secondary: bool = False) -> dict[str, Any]:
     info: dict[str, Any] = {"family": family, "local": local, "prefixlen": prefix, "scope": scope}

@@ -60,6 +60,8 @@ class SimNode:
         self.vip_set = False
         self.script_status: int | None = None
         self.last_transition = 0.0
+        #: When this node last announced the VIP's MAC (gratuitous ARP): clients go there.
+        self.garp_at = float("-inf")
         self.stats = dict.fromkeys(
             ("advert_rcvd", "advert_sent", "become_master", "release_master", "pri_zero_rcvd",
              "pri_zero_sent"), 0)
@@ -260,6 +262,7 @@ class SimNode:
 
     def _garp(self) -> None:
         s = self.spec
+        self.garp_at = self._host.now()
         self._ilog(f"Sending/queueing gratuitous ARPs on {s.interface} for {s.vip}")
         for _ in range(GARP_REPEAT):
             self.log(f"Sending gratuitous ARP on {s.interface} for {s.vip}")

@@ -120,8 +120,13 @@ class SimWorld:
         return lambda: listeners.remove(listener)
 
     def vip_server(self) -> str | None:
-        """The node that answers HTTP through the VIP: the VIP holder with nginx running."""
-        return next((n for n, s in self.nodes.items() if s.vip_set and s.nginx), None)
+        """The node that answers HTTP through the VIP: of the holders, the one whose gratuitous
+        ARP came last (clients' ARP caches point there), if its nginx runs."""
+        holders = [n for n in self.nodes.values() if n.vip_set]
+        if not holders:
+            return None
+        latest = max(holders, key=lambda n: n.garp_at)
+        return latest.spec.name if latest.nginx else None
 
     def _node(self, name: str) -> SimNode:
         try:

@@ -115,6 +115,7 @@ def test_reference_failure_priority_zero_then_takeover_after_the_skew() -> None:
     assert rec.entered("node2", "MASTER") == [pytest.approx(stop + LINK_DELAY + SKEW_100)]
     assert rec.first("node1", "Stopped Keepalived") == pytest.approx(stop + STOP_SECONDS)
     assert holders(rec.world) == ["node2"]
+    assert rec.world.vip_server() == "node2"
     assert [a.priority for a in rec.adverts if a.src == "192.168.10.11"][-1] == 0
     node1 = rec.world.nodes["node1"]
     assert not node1.running
@@ -249,3 +250,6 @@ def test_a_killed_master_is_noticed_only_after_the_master_down_interval() -> Non
     assert rec.entered("node2", "MASTER") == [pytest.approx(last + DOWN_100)]
     assert not any("priority 0" in line for _, _, line in rec.lines)
     assert holders(rec.world) == ["node1", "node2"]  # SIGKILL leaves the VIP behind
+    assert rec.world.vip_server() == "node2"  # its gratuitous ARPs came last
+    rec.world.nodes["node2"].stop_nginx()
+    assert rec.world.vip_server() is None

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -10,7 +13,7 @@ from hypothesis import strategies as st
 
 from kaconsole.errors import LabError
 from kaconsole.lab import state as labstate
-from kaconsole.lab.state import LabState, NodeState
+from kaconsole.lab.state import LabState, NodeState, exclusive
 
 
 def _state(tmp: Path) -> LabState:
@@ -47,3 +50,28 @@ def test_damaged_state_file_is_a_lab_error(text: str) -> None:
         else:
             message = "lab down"  # text that happens to be a whole valid state
         assert "lab down" in message
+
+
+def test_lab_lock_queues_other_runs_but_not_our_own_caller(tmp_path: Path) -> None:
+    lock = tmp_path / "lab.lock"
+    child = (
+        "import sys; from pathlib import Path; from kaconsole.lab.state import exclusive\n"
+        "with exclusive(timeout=0.5, lock_file=Path(sys.argv[1])): print('inside')\n"
+    )
+    # `flock FILE python ...`: the lock is held by our parent, so we go ahead
+    nested = subprocess.run(
+        ["flock", str(lock), sys.executable, "-c", child, str(lock)],
+        capture_output=True, text=True, timeout=30, check=False,
+    )  # fmt: skip
+    assert nested.stdout == "inside\n", nested.stderr
+    # held by an unrelated process: we wait, then give up with a LabError naming the file
+    holder = subprocess.Popen(["flock", "--no-fork", str(lock), "sleep", "30"])
+    try:
+        time.sleep(0.3)
+        with pytest.raises(LabError, match="another lab run holds"), exclusive(0.5, lock):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    with exclusive(0.5, lock):
+        pass

@@ -11,7 +11,18 @@ from kaconsole import __version__
 from kaconsole.errors import KaconsoleError
 
 #: Subcommand modules under kaconsole.commands, in the order `--help` lists them.
-COMMANDS = ("status", "check", "drill", "logs", "conf", "pcap", "timeline", "lab")
+COMMANDS = (
+    "console",
+    "demo",
+    "status",
+    "check",
+    "drill",
+    "logs",
+    "conf",
+    "pcap",
+    "timeline",
+    "lab",
+)
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
@@ -29,6 +40,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
+        args_list.insert(0, "console")  # `kaconsole CLUSTER.yaml` is the console (CONTRACTS §2)
     first = args_list[0] if args_list else None
     parser = build_parser(first if first in COMMANDS else None)
     args = parser.parse_args(args_list)

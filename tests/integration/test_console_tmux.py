@@ -1,0 +1,127 @@
+"""The console in a real terminal (tmux) against the lab: `a`, `1`, `y` stops nginx on the
+MASTER; the node list then shows the BACKUP as MASTER. Restores node1 afterwards.
+
+Run only under the lab lock:
+`flock /var/lib/kaconsole/lab.lock python -m pytest tests/integration/test_console_tmux.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from labkit import Lab, eventually
+
+from kaconsole.cli import COMMANDS
+
+pytestmark = pytest.mark.lab
+
+#: Starts the console on a cluster file, whether or not `console` is routed by the CLI yet.
+LAUNCH = (
+    "import argparse, sys; from kaconsole.commands import console; "
+    "p = argparse.ArgumentParser(); console.register(p.add_subparsers()); "
+    "a = p.parse_args(sys.argv[1:]); sys.exit(a.func(a))"
+)
+
+
+def console_command(cluster_file: Path) -> list[str]:
+    if "console" in COMMANDS:
+        return [sys.executable, "-m", "kaconsole", "console", str(cluster_file)]
+    return [sys.executable, "-c", LAUNCH, "console", str(cluster_file)]
+
+
+def tmux(*args: str) -> str:
+    done = subprocess.run(["tmux", *args], capture_output=True, text=True, check=True, timeout=10)
+    return done.stdout
+
+
+def node_row(screen: str, node: str) -> str | None:
+    """The node list's row of `node` (the only lines with its reachability word)."""
+    return next(
+        (line for line in screen.splitlines() if f" {node} " in line and "✔ up" in line), None
+    )
+
+
+async def screen_shows(session: str, what: str, check: object, timeout: float) -> str:
+    started = time.monotonic()
+    while True:
+        screen = tmux("capture-pane", "-p", "-t", session)
+        if callable(check) and check(screen):
+            return screen
+        if time.monotonic() - started > timeout:
+            pytest.fail(f"timed out after {timeout} s waiting for {what}; screen:\n{screen}")
+        await asyncio.sleep(0.2)
+
+
+async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
+    lab: Lab, tmp_path: Path
+) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    cluster_file = lab.dir / "cluster.yaml"
+    services = yaml.safe_load(cluster_file.read_text())["services"]
+    await eventually("VIP on node1", lambda: lab.holders_are(["node1"]))
+    session = f"kaconsole-test-{os.getpid()}"
+    audit = tmp_path / "audit.jsonl"
+    command = " ".join(map(shlex.quote, console_command(cluster_file)))
+    tmux(
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        "160",
+        "-y",
+        "50",
+        f"cd {shlex.quote(str(tmp_path))} && KACONSOLE_AUDIT_LOG={shlex.quote(str(audit))} "
+        f"{command}; sleep 60",
+    )
+    try:
+        await screen_shows(
+            session,
+            "node1 MASTER and node2 BACKUP in the node list",
+            lambda s: (
+                "MASTER" in (node_row(s, "node1") or "")
+                and "BACKUP" in (node_row(s, "node2") or "")
+            ),
+            timeout=30,
+        )
+        tmux("send-keys", "-t", session, "a")
+        await screen_shows(session, "the actions menu", lambda s: "Actions on node1" in s, 5)
+        tmux("send-keys", "-t", session, "1")
+        await screen_shows(
+            session,
+            "the confirmation with the exact command",
+            lambda s: "Stop nginx on node1?" in s and services["nginx"]["stop"] in s,
+            5,
+        )
+        started = time.monotonic()
+        tmux("send-keys", "-t", session, "y")
+        screen = await screen_shows(
+            session,
+            "node2 MASTER in the node list",
+            lambda s: "MASTER" in (node_row(s, "node2") or ""),
+            timeout=15,
+        )
+        shown_after = time.monotonic() - started
+        assert "MASTER" not in (node_row(screen, "node1") or "")
+        assert await lab.holders_are(["node2"])
+        assert shown_after < 15
+        phases = [json.loads(line)["phase"] for line in audit.read_text().splitlines()]
+        assert phases == ["started", "completed"]
+    finally:
+        await asyncio.to_thread(
+            subprocess.run, ["tmux", "kill-session", "-t", session], capture_output=True
+        )
+        await lab.sh("node1", services["nginx"]["start"])
+        await lab.sh("node1", services["keepalived"]["start"])
+        await eventually("VIP back on node1", lambda: lab.holders_are(["node1"]), timeout=15)

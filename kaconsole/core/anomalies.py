@@ -181,12 +181,17 @@ def _instance_anomalies(state: ClusterState, s: InstanceSummary) -> Iterable[Ano
         if n.reachable is not False
         if (i := n.instance(s.name)) is not None and i.state is not VrrpState.UNKNOWN
     ]
-    if known and not s.masters and not s.advert_sources:
+    # An election takes up to a master-down interval, and `ip addr` follows within a poll:
+    # what is normal while it settles is not reported.
+    settle = 3 * s.advert_int + 1.0
+    if known and not s.masters and not s.advert_sources and not _changed(state, known, settle):
         yield Anomaly("no_master", f"no node is MASTER of {s.name}", s.name)
     for holder in s.vip_holders:
         if holder not in s.masters:
             node = state.node(holder)
             inst = node.instance(s.name) if node else None
+            if inst is not None and _changed(state, [inst], settle):
+                continue
             word = inst.state.value if inst else "UNKNOWN"
             yield Anomaly(
                 "vip_on_non_master",
@@ -194,6 +199,13 @@ def _instance_anomalies(state: ClusterState, s: InstanceSummary) -> Iterable[Ano
                 s.name,
                 (holder,),
             )
+
+
+def _changed(state: ClusterState, insts: Iterable[InstanceState], within: float) -> bool:
+    clock = state.clock
+    return clock is not None and any(
+        i.since is not None and clock - i.since < within for i in insts
+    )
 
 
 def _split_evidence(s: InstanceSummary) -> list[str]:

@@ -43,7 +43,12 @@ def _recent(items: tuple[Evidence, ...], kind: LogKind, at: float | None) -> Evi
 
 
 def _ago(at: float | None, then: float | None) -> str:
-    return f"{at - then:.2f} s" if at is not None and then is not None else "shortly"
+    """How long after; log times have whole seconds, and then no false precision is given."""
+    if at is None or then is None:
+        return "shortly"
+    if at.is_integer() and then.is_integer():
+        return "within a second" if at - then < 1 else f"about {at - then:.0f} s"
+    return f"{at - then:.2f} s"
 
 
 def infer_cause(

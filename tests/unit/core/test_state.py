@@ -304,3 +304,12 @@ def test_vip_unreachable_with_service_down() -> None:
 def test_probe_ok_is_no_anomaly() -> None:
     state = reduce(started_pair(), ProbeResult(f"http://{VIP}/", True, at(20), 0.01, 200, "node1"))
     assert find_anomalies(state) == []
+
+
+def test_a_settling_election_is_not_an_anomaly() -> None:
+    # node1 just stopped, node2 has not taken over yet (its skew), the VIP is still on node1
+    state = fold(started_pair(), [log("node1", 11, LogKind.DAEMON, None, action="stop")])
+    assert find_anomalies(state) == []
+    # ... but a cluster that stays without a master is reported once the interval has passed
+    later = fold(state, [ServiceObserved("node2", "nginx", ServiceState.RUNNING, at(20))])
+    assert {a.kind for a in find_anomalies(later)} == {"no_master", "vip_on_non_master"}

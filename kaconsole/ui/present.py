@@ -249,18 +249,24 @@ def diagrams(state: ClusterState) -> list[Diagram]:
     return [diagram(state, s) for s in summaries(state)]
 
 
-def diagram_lines(d: Diagram) -> list[list[Seg]]:
-    """The diagram as text: a column per machine state, the node's mark in its current one."""
+def diagram_lines(d: Diagram, *, big: bool = False) -> list[list[Seg]]:
+    """The diagram as text: a column per machine state, the node's mark in its current one.
+
+    `big` (presentation mode) widens the columns and spaces the rows for a shared screen.
+    """
+    col = 15 if big else 12
     width = max([len(n.name) for n in d.nodes] + [4]) + 9
     head: list[Seg] = [(f"{d.instance}  VRID {d.vrid if d.vrid is not None else '?'}  ", "")]
     head.append((f"advert every {d.advert_int:g} s", "muted"))
-    states: list[Seg] = [(" " * width, "")] + [(f"{s.value:^12}", "muted") for s in MACHINE]
+    states: list[Seg] = [(" " * width, "")] + [(f"{s.value:^{col}}", "muted") for s in MACHINE]
     lines: list[list[Seg]] = [head, states]
     for n in d.nodes:
+        if big:
+            lines.append([("", "")])
         row: list[Seg] = [(f"{n.name} {n.priority}".ljust(width), "")]
         for s in MACHINE:
-            cell = f"[{state_label(s)}]" if s is n.state else "·"
-            row.append((f"{cell:^12}", state_role(s) if s is n.state else "muted"))
+            mark = f"[{state_label(s)}]" if s is n.state else "·"
+            row.append((f"{mark:^{col}}", state_role(s) if s is n.state else "muted"))
         if n.state is VrrpState.UNKNOWN:
             row.append((" ? no evidence yet", "vrrp-unknown"))
         if n.state is VrrpState.BACKUP and n.master_down is not None:
@@ -268,6 +274,8 @@ def diagram_lines(d: Diagram) -> list[list[Seg]]:
         if n.since:
             row.append((f" {n.since}", "muted"))
         lines.append(row)
+    if big:
+        lines.append([("", "")])
     actual = ", ".join(d.actual) or "nobody"
     verdict = ("✔ agrees", "healthy") if d.agrees else ("✖ DISAGREES", "anomaly")
     lines.append(

@@ -147,7 +147,8 @@ class MainScreen(Screen[None]):
         self.query_one("#header", ClusterHeader).show(state, self.console.cluster.description)
         self.query_one("#banner", Banner).show(anomalies)
         self.query_one("#nodes", NodeList).show(columns(state), node_rows(state), self.selected)
-        self.query_one("#diagram", StateDiagram).show(state)
+        big = self.has_class("-presentation")
+        self.query_one("#diagram", StateDiagram).show(state, big=big)
         self.query_one("#sources", Static).update(lines_content(advert_sources(state)))
         if self.pane == "config":
             self.query_one("#config-text", Static).update(lines_content(config_lines(state)))
@@ -264,6 +265,8 @@ class MainScreen(Screen[None]):
 
     def action_presentation(self) -> None:
         self.toggle_class("-presentation")
+        if self.state is not None:
+            self.show_state(self.state)
 
     def action_save(self) -> None:
         svg, md = self.console.save()

@@ -11,13 +11,16 @@ from kaconsole.ui.widgets.styled import lines_content
 
 class StateDiagram(Static):
     DEFAULT_CSS = """
-    StateDiagram { height: auto; padding: 0 1; border-top: solid $panel; }
+    StateDiagram {
+        height: auto; padding: 0 1; border-top: solid $panel;
+        text-wrap: nowrap; text-overflow: ellipsis;
+    }
     """
 
-    def show(self, state: ClusterState) -> None:
+    def show(self, state: ClusterState, *, big: bool = False) -> None:
         lines: list[list[Seg]] = []
         for d in diagrams(state):
             if lines:
                 lines.append([("", "")])
-            lines += diagram_lines(d)
+            lines += diagram_lines(d, big=big)
         self.update(lines_content(lines or [[("no VRRP instance seen yet", "muted")]]))

@@ -58,6 +58,18 @@ def test_presentation_mode(snap_compare: Any, tmp_path: Path) -> None:
 
 def test_no_secret_in_any_snapshot() -> None:
     files = list(SNAPSHOTS.glob("*.svg"))
-    assert len(files) >= len(ORDER) + 4
+    assert len(files) >= len(ORDER) + 6
     for path in files:
         assert SECRET not in path.read_text(), path.name
+
+
+def test_adverts_pane_in_split_brain(snap_compare: Any, tmp_path: Path) -> None:
+    facts = lab_facts(until="2026-11-25T15:32:28", phase="split")
+    app = console(tmp_path, facts, theme="colour-blind")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_ready("w"))
+
+
+def test_timeline_pane(snap_compare: Any, tmp_path: Path) -> None:
+    facts = lab_facts(until="2026-11-25T15:32:28", phase="split")
+    app = console(tmp_path, facts, theme="light")
+    assert snap_compare(app, terminal_size=SIZE, run_before=_ready("e"))

@@ -15,10 +15,13 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
+from kaconsole.core.advert import decode
 from kaconsole.core.confparse import parse_config
 from kaconsole.core.dump import parse_json_dump
+from kaconsole.core.events import Advert
 from kaconsole.core.facts import (
     AddressesObserved,
+    AdvertSeen,
     ConfigObserved,
     DumpObserved,
     Fact,
@@ -29,6 +32,7 @@ from kaconsole.core.facts import (
 )
 from kaconsole.core.inventory import Cluster, Node, parse_cluster
 from kaconsole.core.logparse import parse_line
+from kaconsole.core.pcapstream import PcapStream
 from kaconsole.core.polls import parse_ip_addr
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, Sink
@@ -92,6 +96,12 @@ def _at(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
+def _when(fact: Fact) -> float:
+    if isinstance(fact, LogSeen) and fact.event.ts is not None:
+        return fact.event.ts.timestamp()
+    return fact.advert.ts if isinstance(fact, AdvertSeen) else 0.0
+
+
 def lab_facts(until: str = "2026-11-25T15:32:13", phase: str = "steady") -> list[Fact]:
     """The lab run up to `until`: configs, services, addresses, dumps and log lines."""
     end = _at(until)
@@ -104,7 +114,11 @@ def lab_facts(until: str = "2026-11-25T15:32:13", phase: str = "steady") -> list
             event = parse_line(line, line=n)
             if event is not None and event.ts is not None and event.ts.timestamp() <= end:
                 facts.append(LogSeen(node, event))
-    facts.sort(key=lambda f: f.event.ts.timestamp() if isinstance(f, LogSeen) and f.event.ts else 0)
+    records = PcapStream().feed((LAB / "adverts.pcap").read_bytes())
+    for advert in map(decode, records):
+        if isinstance(advert, Advert) and advert.ts <= end:
+            facts.append(AdvertSeen("node2", advert))  # captured on node2's eth1
+    facts.sort(key=_when)
     at = end
     running = ServiceState.RUNNING
     if phase == "steady":

@@ -50,6 +50,8 @@ async def test_question_mark_opens_help_with_cluster_file_and_audit_log(tmp_path
         assert str(tmp_path / "audit.jsonl") in text
         for command in MAIN:
             assert command.description in text
+        for name, _ in BUILTIN:
+            assert name in text
         await pilot.press("escape")
         assert app.screen is app.main
 
@@ -120,6 +122,15 @@ async def test_a_then_digit_asks_with_the_exact_command(
         await pilot.press("escape")
         assert app.screen is app.main
     assert runner(app, "node1").commands == []
+
+
+async def test_the_confirmation_shows_sudo_when_the_inventory_uses_it(tmp_path: Path) -> None:
+    app = console(tmp_path, sudo=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "1")
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.command == "sudo -n sh -c 'systemctl stop nginx'"
 
 
 async def test_stop_nginx_on_master_says_who_takes_over(tmp_path: Path) -> None:

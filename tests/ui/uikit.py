@@ -57,9 +57,10 @@ nodes:
 """
 
 
-def cluster(nodes: int = 2) -> Cluster:
+def cluster(nodes: int = 2, *, sudo: bool = False) -> Cluster:
     if nodes == 2:
-        return parse_cluster(CLUSTER_YAML, "lab-sample.yaml")
+        extra = "ssh: {sudo: true}\n" if sudo else ""
+        return parse_cluster(CLUSTER_YAML + extra, "lab-sample.yaml")
     names = "\n".join(
         f"  - name: node{i}\n    host: 203.0.113.{10 + i}" for i in range(1, nodes + 1)
     )
@@ -141,6 +142,7 @@ def lab_facts(until: str = "2026-11-25T15:32:13", phase: str = "steady") -> list
 
 
 def monitor_with(facts: list[Fact], c: Cluster | None = None) -> ClusterMonitor:
+    """A monitor on idle sessions that has folded `facts`."""
     monitor = ClusterMonitor(c or cluster(), IdleSession)
     for fact in facts:
         monitor.feed(fact)
@@ -153,8 +155,9 @@ def console(
     *,
     read_only: bool = False,
     theme: str | None = None,
+    sudo: bool = False,
 ) -> KaConsoleApp:
-    monitor = monitor_with(lab_facts() if facts is None else facts)
+    monitor = monitor_with(lab_facts() if facts is None else facts, cluster(sudo=sudo))
     return make_app(
         monitor.cluster,
         monitor=monitor,

@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from kaconsole.ui.keymap import help_rows
+from kaconsole.ui.screens.drills import BUILTIN
 
 
 class Help(ModalScreen[None]):
@@ -39,6 +40,8 @@ class Help(ModalScreen[None]):
         with VerticalScroll():
             yield Label("kaconsole keys", classes="title")
             yield Static("\n".join(f"{k:>{width}}  {d}" for k, d in rows), markup=False)
+            drills = ", ".join(name for name, _ in BUILTIN)
+            yield Static(f"drills (d, or the palette): {drills}", classes="where", markup=False)
             mode = "read-only: actions are disabled" if self.read_only else "actions enabled"
             yield Static(
                 f"cluster file: {self.cluster_file}\n"

@@ -23,6 +23,7 @@ from kaconsole.core.state import ClusterState
 from kaconsole.core.timeline import Entry
 from kaconsole.engine.actions import ActionRequest
 from kaconsole.errors import ActionRefused
+from kaconsole.transport.ssh import as_privileged
 from kaconsole.ui import keymap
 from kaconsole.ui.confview import config_lines
 from kaconsole.ui.messages import ActionDone, StateChanged
@@ -286,7 +287,9 @@ class MainScreen(Screen[None]):
         if request is None or self.state is None:
             return
         try:
-            command = self.console.actions.command(request)
+            # exactly what runs on the node: through `sudo -n` when the inventory says so
+            node = self.console.cluster.node(request.node)
+            command = as_privileged(node, self.console.actions.command(request))
         except ActionRefused as exc:
             self.notify(str(exc), severity="error")
             return

@@ -1,0 +1,44 @@
+"""`kaconsole demo`: the console on the simulated reference pair; `a`, `1`, `y` fails it over."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from uikit import until
+
+from kaconsole.commands.demo import DEMO_CLUSTER
+from kaconsole.core.inventory import load_cluster
+from kaconsole.engine.audit import AuditLog
+from kaconsole.transport.sim import demo_sessions
+from kaconsole.ui.app import KaConsoleApp, make_app
+from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.widgets.node_table import NodeList
+
+
+def _states(app: KaConsoleApp) -> dict[str, str]:
+    rows = app.main.query_one(NodeList).rows
+    return {r.name: r.cells[4][0] if len(r.cells) > 4 else "" for r in rows}
+
+
+async def test_demo_fails_over_when_nginx_stops_on_the_master(tmp_path: Path) -> None:
+    cluster = load_cluster(DEMO_CLUSTER)
+    app = make_app(
+        cluster,
+        sessions=demo_sessions(cluster, speed=10.0),
+        cluster_file=str(DEMO_CLUSTER),
+        audit=AuditLog(tmp_path / "audit.jsonl"),
+        save_dir=tmp_path,
+    )
+    async with app.run_test(size=(140, 45)) as pilot:
+        await until(pilot, lambda: "MASTER" in _states(app).get("node1", ""), timeout=15)
+        assert "BACKUP" in _states(app)["node2"]
+        await pilot.press("a", "1")
+        assert isinstance(app.screen, Confirm)
+        assert any("node2 (100) takes over" in line for line in app.screen.effect)
+        await pilot.press("y")
+        await until(pilot, lambda: "MASTER" in _states(app)["node2"], timeout=15)
+        assert "MASTER" not in _states(app)["node1"]
+    assert [e["phase"] for e in AuditLog(tmp_path / "audit.jsonl").read()] == [
+        "started",
+        "completed",
+    ]

@@ -187,6 +187,21 @@ async def test_y_runs_the_action_audits_it_and_reports_in_the_timeline(tmp_path:
     assert app.monitor.sessions["node2"].refreshed == 1  # type: ignore[attr-defined]
 
 
+async def test_a_failed_action_shows_in_the_timeline_and_the_audit_log(tmp_path: Path) -> None:
+    app = console(tmp_path)
+    runner(app, "node1").exit_status = 5
+    runner(app, "node1").stderr = "Failed to stop nginx.service: Unit nginx.service not loaded."
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "1", "y")
+        timeline = app.main.query_one("#timeline", RingPane)
+        await until(pilot, lambda: any("FAILED" in e.text for e in timeline.visible_items))
+    entry = app.audit.read()[-1]
+    assert entry["result"] == "failed"
+    assert entry["exit_status"] == 5
+    assert "not loaded" in entry["output_tail"]
+
+
 async def test_leaving_no_master_needs_the_node_name_typed(tmp_path: Path) -> None:
     facts = [*lab_facts(), ServiceObserved("node2", "keepalived", ServiceState.STOPPED, 2e9)]
     app = console(tmp_path, facts)

@@ -68,15 +68,17 @@ def cluster(nodes: int = 2, *, sudo: bool = False) -> Cluster:
 
 
 class RecordingRunner:
-    """Stands in for SSH: records each command and succeeds."""
+    """Stands in for SSH: records each command and exits with `exit_status`."""
 
     def __init__(self, node: str) -> None:
         self.node = node
         self.commands: list[str] = []
+        self.exit_status = 0
+        self.stderr = ""
 
     async def run(self, command: str, *, timeout: float, privileged: bool = False) -> Completed:
         self.commands.append(command)
-        return Completed(command, 0, "", "", 0.01)
+        return Completed(command, self.exit_status, "", self.stderr, 0.01)
 
 
 class IdleSession:

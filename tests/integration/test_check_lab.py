@@ -1,0 +1,146 @@
+"""`kaconsole check` on the lab over real SSH: the lab's own config, node2 broken one way at a
+time, and the reference config (vrrp_strict) on both nodes, where HTTP through the VIP really
+fails and the check says why. Every change is undone, keepalived restarted where it was."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from labkit import Lab, eventually
+
+from kaconsole.lab.configs import KEEPALIVED_CONF, SCRIPT_PATH, SERVICES, SVC_IF
+
+pytestmark = pytest.mark.lab
+
+DATA = Path(__file__).parents[1] / "data" / "conf"
+PASS_LINE = re.compile(r"auth_pass (\S+)")
+
+
+async def kaconsole_check(lab: Lab) -> tuple[int | None, dict[str, Any]]:
+    """`kaconsole check --json` on the lab; no password of any node may appear."""
+    secrets = set()
+    for node in ("node1", "node2"):
+        _, text = await lab.sh(node, f"cat {KEEPALIVED_CONF}")
+        secrets.update(PASS_LINE.findall(text))
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kaconsole", "check", str(lab.dir / "cluster.yaml"), "--json",
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(proc.communicate(), 90)
+    text = out.decode()
+    assert err.decode() == ""
+    assert not [s for s in secrets if s in text]
+    return proc.returncode, json.loads(text)
+
+
+def codes(report: dict[str, Any]) -> list[str]:
+    return sorted(f["code"] for f in report["findings"])
+
+
+async def write_conf(lab: Lab, node: str, text: str) -> None:
+    async with await lab.connect(node) as conn:
+        done = await conn.run(f"cat > {KEEPALIVED_CONF}", input=text, check=False, timeout=10)
+    assert done.exit_status == 0
+
+
+@asynccontextmanager
+async def node_conf(lab: Lab, node: str, edit: Any, restart: bool = False,
+                    ) -> AsyncIterator[None]:
+    """node's keepalived.conf changed by `edit(text)`; the original restored afterwards."""
+    _, original = await lab.sh(node, f"cat {KEEPALIVED_CONF}")
+    changed = edit(original)
+    assert changed != original
+    await write_conf(lab, node, changed)
+    try:
+        if restart:
+            await lab.sh(node, SERVICES["keepalived"]["restart"])
+        yield
+    finally:
+        await write_conf(lab, node, original)
+        if restart:
+            await lab.sh(node, SERVICES["keepalived"]["restart"])
+
+
+async def test_the_lab_config_has_the_weight_tie(lab: Lab) -> None:
+    status, report = await kaconsole_check(lab)
+    assert (status, codes(report)) == (1, ["weight_tie"]), report
+    assert report["cluster"] == "kaconsole-lab"
+    assert report["findings"][0]["message"] == (
+        "monitor_nginx failing on node1 lowers 120 by 20 to 100, equal to node2's 100: a BACKUP "
+        "does not take over on equal priority, so the VIP stays on node1; use a weight below -20")
+
+
+BROKEN = [
+    ("vrid", lambda t: t.replace("virtual_router_id 51", "virtual_router_id 52"),
+     "vrid_mismatch"),
+    ("vip", lambda t: t.replace("203.0.113.100/24", "203.0.113.101/24"), "vip_mismatch"),
+    ("auth", lambda t: PASS_LINE.sub("auth_pass otherpw1", t), "auth_mismatch"),
+    ("advert", lambda t: t.replace("advert_int 1", "advert_int 2"), "advert_int_mismatch"),
+    ("script", lambda t: t.replace(SCRIPT_PATH, "/etc/keepalived/no_such_check.sh"),
+     "script_missing"),
+    ("strict", lambda t: t.replace("global_defs {", "global_defs {\n   vrrp_strict"),
+     "strict_no_accept"),
+]
+
+
+@pytest.mark.parametrize(("edit", "expected"), [(e, c) for _, e, c in BROKEN],
+                         ids=[name for name, _, _ in BROKEN])
+async def test_a_broken_node_is_found(lab: Lab, edit: Any, expected: str) -> None:
+    async with node_conf(lab, "node2", edit):
+        status, report = await kaconsole_check(lab)
+    assert status == 1
+    found = [f for f in report["findings"] if f["code"] == expected]
+    assert len(found) == 1, report
+    assert "node2" in found[0]["nodes"]
+    if expected == "strict_no_accept":  # and the password is no longer used on node2
+        assert {"strict_ignores_auth", "auth_mismatch"} <= set(codes(report))
+    _, after = await kaconsole_check(lab)
+    assert codes(after) == ["weight_tie"]
+
+
+def reference(text: str, lab: Lab) -> str:
+    """The reference deployment's config for this lab: its interface, VIP and script path."""
+    return (text.replace("ens33", SVC_IF).replace("192.168.10.100", lab.vip)
+            .replace("/healthcheck/check_nginx.sh", SCRIPT_PATH))
+
+
+async def test_reference_config_with_vrrp_strict_blocks_http_and_check_says_why(
+        lab: Lab) -> None:
+    assert lab.http_vip() == "node1\n"
+    master = reference((DATA / "master.conf").read_text(), lab)
+    backup = reference((DATA / "backup.conf").read_text(), lab)
+    async with node_conf(lab, "node2", lambda _: backup, restart=True), \
+            node_conf(lab, "node1", lambda _: master, restart=True):
+        await eventually("VIP on node1", lambda: lab.holders_are(["node1"]), timeout=20)
+        await asyncio.sleep(1)
+        assert lab.http_vip() is None  # keepalived's nftables table drops it
+        _, rules = await lab.sh("node1", "nft list ruleset")
+        assert "keepalived" in rules
+        status, report = await kaconsole_check(lab)
+    await eventually("VIP back on node1", lambda: lab.holders_are(["node1"]), timeout=20)
+    await eventually("HTTP through the VIP again", _http_ok(lab), timeout=20)
+    assert status == 1
+    assert codes(report) == sorted([
+        "strict_no_accept", "strict_ignores_auth", "auth_pass_truncated", "weight_tie",
+        "script_security", "keepalived_rejects", "keepalived_rejects"])
+    no_accept = next(f for f in report["findings"] if f["code"] == "strict_no_accept")
+    assert no_accept["severity"] == "error"
+    assert no_accept["nodes"] == ["node1", "node2"]
+    assert f"drops every packet addressed to {lab.vip}" in no_accept["message"]
+    rejects = next(f for f in report["findings"] if f["code"] == "keepalived_rejects")
+    assert "exits 6: scripts are configured without script security" in rejects["message"]
+    assert any("vrrp_garp_interval '0' is invalid" in line for line in rejects["details"])
+    assert "cluster_pass" not in json.dumps(report)
+
+
+def _http_ok(lab: Lab) -> Any:
+    async def ok() -> bool:
+        return await asyncio.to_thread(lab.http_vip) == "node1\n"
+    return ok

@@ -8,6 +8,7 @@ clock (the latest time a fact carried), so the same facts always render the same
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -156,13 +157,25 @@ def header_lines(state: ClusterState, description: str = "") -> list[list[Seg]]:
     return lines
 
 
-def banner(anomalies: list[Anomaly]) -> tuple[str, bool]:
-    """The anomaly banner's text and whether it is an alarm (it must not be missed)."""
-    if not anomalies:
-        return ("✔ no anomalies", False)
+def degraded(state: ClusterState) -> list[str]:
+    """Evidence the console is missing: each node's streams that do not work, and why."""
+    return [
+        f"{node.name} {channel}: {why}"
+        for node in state.nodes
+        if node.reachable is not False
+        for channel, why in node.degraded.items()
+    ]
+
+
+def banner(anomalies: list[Anomaly], missing: Sequence[str] = ()) -> tuple[str, bool]:
+    """The anomaly banner's text and whether it is an alarm (it must not be missed).
+
+    Degraded streams are said too (quietly): without them the console sees less than it shows.
+    """
     loud = any(a.kind in LOUD for a in anomalies)
-    text = "\n".join(f"⚠ {a.kind.replace('_', ' ').upper()}: {a.message}" for a in anomalies)
-    return (text, loud)
+    lines = [f"⚠ {a.kind.replace('_', ' ').upper()}: {a.message}" for a in anomalies]
+    lines += [f"◐ DEGRADED {m}" for m in missing]
+    return ("\n".join(lines) or "✔ no anomalies", loud)
 
 
 # --- state diagram ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from uikit import SECRET, cluster, lab_facts, monitor_with
 
 from kaconsole.core.anomalies import find_anomalies, summaries
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
-from kaconsole.core.facts import Reachability, ServiceObserved, ServiceState
+from kaconsole.core.facts import ChannelStatus, Reachability, ServiceObserved, ServiceState
 from kaconsole.core.state import ClusterState, fold, initial_state
 from kaconsole.ui.confview import config_lines, flatten
 from kaconsole.ui.journal import Journal
@@ -20,6 +20,7 @@ from kaconsole.ui.present import (
     advert_line,
     banner,
     columns,
+    degraded,
     diagram,
     diagram_lines,
     header_lines,
@@ -92,6 +93,16 @@ def test_banner_is_quiet_when_healthy_and_an_alarm_on_split_brain() -> None:
     text, loud = banner(find_anomalies(split()))
     assert loud
     assert text.startswith("⚠ SPLIT BRAIN")
+
+
+def test_degraded_streams_are_said_without_raising_the_alarm() -> None:
+    state = fold(steady(), [ChannelStatus("node2", "capture", False, 2e9, "tcpdump: not found")])
+    assert degraded(state) == ["node2 capture: tcpdump: not found"]
+    text, loud = banner(find_anomalies(state), degraded(state))
+    assert text == "◐ DEGRADED node2 capture: tcpdump: not found"
+    assert not loud
+    healed = fold(state, [ChannelStatus("node2", "capture", True, 2e9 + 1)])
+    assert degraded(healed) == []
 
 
 def test_diagram_marks_each_node_and_says_who_should_be_master() -> None:

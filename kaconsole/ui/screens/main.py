@@ -33,6 +33,7 @@ from kaconsole.ui.present import (
     advert_sources,
     clock_text,
     columns,
+    degraded,
     log_line,
     node_rows,
     owner_of,
@@ -146,7 +147,7 @@ class MainScreen(Screen[None]):
         new = self.console.journal.observe(state, anomalies)
         self.query_one("#timeline", RingPane).extend(new)
         self.query_one("#header", ClusterHeader).show(state, self.console.cluster.description)
-        self.query_one("#banner", Banner).show(anomalies)
+        self.query_one("#banner", Banner).show(anomalies, degraded(state))
         self.query_one("#nodes", NodeList).show(columns(state), node_rows(state), self.selected)
         big = self.has_class("-presentation")
         self.query_one("#diagram", StateDiagram).show(state, big=big)

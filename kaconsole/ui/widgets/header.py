@@ -29,8 +29,8 @@ class Banner(Static):
     Banner.-alarm { background: $anomaly; color: $anomaly-text; text-style: bold; padding: 1 1; }
     """
 
-    def show(self, anomalies: list[Anomaly]) -> None:
-        text, loud = banner(anomalies)
+    def show(self, anomalies: list[Anomaly], missing: list[str]) -> None:
+        text, loud = banner(anomalies, missing)
         self.update(text)
         self.set_class(loud, "-alarm")
-        self.set_class(bool(anomalies) and not loud, "-warn")
+        self.set_class(bool(anomalies or missing) and not loud, "-warn")

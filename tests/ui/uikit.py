@@ -7,7 +7,6 @@ configs get a real-looking password back so tests can prove it never reaches the
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -38,10 +37,6 @@ from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, Sink
 from kaconsole.transport.runner import Completed
 from kaconsole.ui.app import KaConsoleApp, make_app
-
-# Log times are naive wall-clock times: pin the zone so every machine renders the same screen.
-os.environ["TZ"] = "UTC"
-time.tzset()
 
 LAB = Path(__file__).parents[1] / "data" / "lab"
 SECRET = "s3cr3tPW"

@@ -138,9 +138,13 @@ def node_rows(state: ClusterState) -> list[NodeRow]:
 # --- header and banner --------------------------------------------------------------------------
 
 
-def header_lines(state: ClusterState, description: str = "") -> list[list[Seg]]:
+def header_lines(
+    state: ClusterState, description: str = "", *, read_only: bool = False
+) -> list[list[Seg]]:
     """The cluster, then one line per instance: its MASTER and where its VIPs are."""
     lines: list[list[Seg]] = [[(f"cluster {state.cluster}", "")]]
+    if read_only:
+        lines[0].append(("  [READ-ONLY: actions disabled]", "log-change"))
     if description:
         lines[0].append((f"  {description}", "muted"))
     for s in summaries(state):

@@ -133,6 +133,8 @@ def test_header_names_master_and_vip_holders() -> None:
     assert "cluster lab-sample" in text
     assert "● MASTER node1" in text
     assert "VIP 203.0.113.100 on node1" in text
+    assert "READ-ONLY" not in text
+    assert "[READ-ONLY: actions disabled]" in _flat(header_lines(steady(), read_only=True))
 
 
 def test_log_and_advert_lines() -> None:

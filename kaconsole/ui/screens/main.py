@@ -146,7 +146,10 @@ class MainScreen(Screen[None]):
         anomalies = find_anomalies(state)
         new = self.console.journal.observe(state, anomalies)
         self.query_one("#timeline", RingPane).extend(new)
-        self.query_one("#header", ClusterHeader).show(state, self.console.cluster.description)
+        c = self.console
+        self.query_one("#header", ClusterHeader).show(
+            state, c.cluster.description, read_only=c.read_only
+        )
         self.query_one("#banner", Banner).show(anomalies, degraded(state))
         self.query_one("#nodes", NodeList).show(columns(state), node_rows(state), self.selected)
         big = self.has_class("-presentation")

@@ -15,8 +15,8 @@ class ClusterHeader(Static):
     ClusterHeader { height: auto; padding: 0 1; background: $panel; }
     """
 
-    def show(self, state: ClusterState, description: str) -> None:
-        self.update(lines_content(header_lines(state, description)))
+    def show(self, state: ClusterState, description: str, *, read_only: bool) -> None:
+        self.update(lines_content(header_lines(state, description, read_only=read_only)))
 
 
 class Banner(Static):

@@ -103,10 +103,6 @@ class Pacer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), delay)
 
-    async def sleep(self, seconds: float) -> None:
-        """Wait `seconds` of virtual time."""
-        await asyncio.sleep(seconds / self.speed)
-
 
 class SimRunner:
     """Runs the node's inventory commands against the simulated node; anything else is 127."""

@@ -165,7 +165,8 @@ class DrillRunner:
         rollback = titled((resolve(s, roles) for s in self.runbook.rollback), instance)
         taker = roles.get("backup") or roles.get("preferred")
         self.report = replace(
-            self.report, roles=roles, instance=instance,
+            self.report, roles={r: roles[r] for r in sorted(self.runbook.roles())},
+            instance=instance,
             expected=expected_timers(state, instance, taker),
             steps=_records(steps, "steps"), rollback=_records(rollback, "rollback"),
         )
@@ -179,13 +180,11 @@ class DrillRunner:
         instance = pick_instance(state, wanted)
         if instance is None:
             return f"no node runs the instance {wanted}" if wanted else "no VRRP instance runs"
+        if self.runbook.preflight == "failover" and (problems := preflight(state, instance)):
+            return "; ".join(problems)
         roles = resolve_roles(state, instance)
         missing = sorted(self.runbook.roles() - roles.keys())
-        if missing:
-            return "; ".join(f"${r} names no node now ({ROLES[r]})" for r in missing)
-        if self.runbook.preflight == "failover":
-            return "; ".join(preflight(state, instance))
-        return ""
+        return "; ".join(f"${r} names no node now ({ROLES[r]})" for r in missing)
 
     # --- sections and steps ---------------------------------------------------------------
 

@@ -1,0 +1,165 @@
+"""The runner end to end on the demo's simulated nodes (the same parsers as real ones): the
+reference failure and recovery, a wait that never comes, an abort with rollback, a declined
+confirmation and a refused start. Probes ask the simulated world who serves the VIP."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from kaconsole.core.anomalies import summarize
+from kaconsole.core.facts import ProbeResult
+from kaconsole.core.inventory import Cluster, VipProbe, load_cluster
+from kaconsole.drills.runbook import load_drill
+from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
+from kaconsole.engine.actions import Actions
+from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.monitor import ClusterMonitor
+from kaconsole.transport.sim import DemoCluster, demo_sessions
+
+ROOT = Path(__file__).resolve().parents[3]
+NEVER = str(ROOT / "tests/data/drills/never-comes.yaml")
+
+
+class Rig:
+    def __init__(self, cluster: Cluster, demo: DemoCluster, monitor: ClusterMonitor,
+                 tmp: Path) -> None:
+        self.cluster, self.demo, self.monitor, self.tmp = cluster, demo, monitor, tmp
+        self.asked: list[str] = []
+        self.answer = True
+
+    async def probe(self, spec: VipProbe) -> ProbeResult:
+        who = self.demo.world.vip_server()
+        at = time.time()
+        if who is None:
+            return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
+        return ProbeResult(spec.url, True, at, 0.001, 200, who)
+
+    async def confirm(self, prompt: str) -> bool:
+        self.asked.append(prompt)
+        return self.answer
+
+    def runner(self, drill: str, **kw: object) -> DrillRunner:
+        actions = Actions(self.cluster, self.monitor.runner, AuditLog(self.tmp / "audit.jsonl"))
+        return DrillRunner(load_drill(drill), self.monitor, actions, confirm=self.confirm,
+                           prober=self.probe, report_path=self.tmp / "r.json", **kw)  # type: ignore[arg-type]
+
+    def audited(self) -> list[str]:
+        path = self.tmp / "audit.jsonl"
+        if not path.exists():
+            return []
+        lines = [json.loads(line) for line in path.read_text().splitlines()]
+        return [f"{a['action']} on {a['node']}" for a in lines if a["phase"] == "completed"]
+
+    def saved(self) -> dict[str, object]:
+        data: dict[str, object] = json.loads((self.tmp / "r.json").read_text())
+        return data
+
+
+@pytest.fixture
+async def rig(tmp_path: Path) -> AsyncIterator[Rig]:
+    cluster = load_cluster(ROOT / "clusters/demo.yaml")
+    demo = demo_sessions(cluster, speed=10)
+    monitor = ClusterMonitor(cluster, demo)
+    task = asyncio.create_task(monitor.run())
+    yield Rig(cluster, demo, monitor, tmp_path)
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+
+
+def statuses(report: dict[str, object], section: str = "steps") -> list[str]:
+    steps = report[section]
+    assert isinstance(steps, list)
+    return [s["status"] for s in steps]
+
+
+async def test_reference_failure_then_recovery(rig: Rig) -> None:
+    report = await rig.runner("nginx-failover").run()
+    assert report.result == "passed", report
+    assert report.roles == {"master": "node1", "backup": "node2"}
+    assert report.measurements.new_master == "node2"
+    assert report.measurements.failover_basis == "http"
+    assert report.measurements.failover_seconds is not None
+    assert rig.demo.world.vip_server() == "node2"
+    assert rig.audited() == ["stop nginx on node1"]
+    assert statuses(rig.saved(), "rollback") == ["skipped"] * 5
+
+    report = await rig.runner("recovery").run()
+    assert report.result == "passed", report.steps
+    assert rig.audited() == ["stop nginx on node1", "start nginx on node1",
+                             "start keepalived on node1"]
+    assert rig.demo.world.vip_server() == "node1"
+
+
+async def test_a_wait_that_never_comes_fails_there_and_runs_no_later_action(rig: Rig) -> None:
+    report = await rig.runner(NEVER).run()
+    data = rig.saved()
+    assert (report.result, data["result"]) == ("failed", "failed")
+    assert statuses(data) == ["failed", "skipped"]
+    assert report.steps[0].evidence.startswith("not within 3 s: MASTER of VI_CLUSTER: node1")
+    assert rig.audited() == []
+    assert rig.asked == []  # nothing acted, so no rollback is offered
+    assert rig.demo.world.vip_server() == "node1"
+
+
+async def test_abort_mid_drill_offers_the_rollback_which_restores_the_start(rig: Rig) -> None:
+    events: list[DrillEvent] = []
+
+    def on_event(event: DrillEvent) -> None:
+        events.append(event)
+        if (event.kind, event.section, event.index) == ("step_finished", "steps", 3):
+            # the VIP has moved: abort with the cluster broken
+            runner.abort()
+
+    runner = rig.runner("nginx-failover", on_event=on_event)
+    report = await runner.run()
+    assert report.result == "aborted"
+    assert statuses(rig.saved()) == ["passed"] * 4 + ["skipped"] * 3
+    assert statuses(rig.saved(), "rollback") == ["passed"] * 5
+    assert rig.asked[-1].startswith("Run the rollback (5 steps)")
+    assert report.notes[-1] == "rollback passed"
+    assert rig.audited() == ["stop nginx on node1", "start nginx on node1",
+                             "restart keepalived on node1"]
+    assert rig.demo.world.vip_server() == "node1"
+    kinds = [e.kind for e in events]
+    assert kinds[0] == "started"
+    assert kinds[-1] == "finished"
+    assert "rollback_offered" in kinds
+    assert "evidence" in kinds
+
+
+async def test_declining_the_confirmation_aborts_before_any_action(rig: Rig) -> None:
+    rig.answer = False
+    report = await rig.runner("keepalived-stop").run()
+    assert report.result == "aborted"
+    assert [s.status for s in report.steps] == ["passed", "failed", "skipped", "skipped",
+                                                "skipped", "skipped"]
+    assert report.steps[1].evidence == "declined by the operator"
+    assert rig.asked == ["Stop keepalived on node1 now?"]
+    assert rig.audited() == []
+
+
+async def test_a_split_brain_refuses_a_failover_drill_and_says_why(rig: Rig) -> None:
+    rig.demo.world.block_vrrp("node2")
+    assert await rig.monitor.wait_for(lambda s: len(summarize(s, "VI_CLUSTER").masters) == 2, 10)
+    runner = rig.runner("nginx-failover", settle_timeout=10)
+    with pytest.raises(DrillRefused, match="exactly one MASTER"):
+        await runner.run()
+    data = rig.saved()
+    assert data["result"] == "failed"
+    assert statuses(data) == ["skipped"] * 7
+    assert rig.audited() == []
+
+
+async def test_split_brain_check_fails_with_its_evidence(rig: Rig) -> None:
+    rig.demo.world.block_vrrp("node2")
+    report = await rig.runner("split-brain-check").run()
+    assert report.result == "failed"
+    assert "MASTER: node1, node2" in report.steps[1].evidence

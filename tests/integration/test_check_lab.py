@@ -24,7 +24,8 @@ DATA = Path(__file__).parents[1] / "data" / "conf"
 PASS_LINE = re.compile(r"auth_pass (\S+)")
 
 
-async def kaconsole_check(lab: Lab) -> tuple[int | None, dict[str, Any]]:
+async def kaconsole_check(lab: Lab, *, stranger: bool = False,
+                          ) -> tuple[int | None, dict[str, Any]]:
     """`kaconsole check --json` on the lab; no password of any node may appear."""
     secrets = set()
     for node in ("node1", "node2"):
@@ -33,7 +34,10 @@ async def kaconsole_check(lab: Lab) -> tuple[int | None, dict[str, Any]]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "kaconsole", "check", str(lab.dir / "cluster.yaml"), "--json",
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    sender = await _stranger(lab) if stranger else None
     out, err = await asyncio.wait_for(proc.communicate(), 90)
+    if sender is not None:
+        assert await sender.wait() == 0
     text = out.decode()
     assert err.decode() == ""
     assert not [s for s in secrets if s in text]
@@ -103,6 +107,37 @@ async def test_a_broken_node_is_found(lab: Lab, edit: Any, expected: str) -> Non
         assert {"strict_ignores_auth", "auth_mismatch"} <= set(codes(report))
     _, after = await kaconsole_check(lab)
     assert codes(after) == ["weight_tie"]
+
+
+#: Adverts for the lab's VRID 51 from an address no node has (priority 1 and no authentication:
+#: keepalived drops them, the lab's election is undisturbed), sent from node2's namespace.
+STRANGER = """
+import time
+from scapy.all import Ether, IP, sendp
+from scapy.layers.vrrp import VRRP
+advert = (Ether(dst="01:00:5e:00:00:12") / IP(src="203.0.113.250", dst="224.0.0.18", ttl=255)
+          / VRRP(vrid=51, priority=1, authtype=0, addrlist=["203.0.113.250"]))
+for _ in range(12):
+    sendp(advert, iface="eth1", verbose=False)
+    time.sleep(0.5)
+"""
+
+
+async def _stranger(lab: Lab) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        "ip", "netns", "exec", lab.state.node("node2").netns, sys.executable, "-c", STRANGER)
+
+
+async def test_another_router_with_our_vrid_is_heard(lab: Lab) -> None:
+    status, report = await kaconsole_check(lab, stranger=True)
+    assert status == 1
+    collisions = [f for f in report["findings"] if f["code"] == "vrid_collision"]
+    assert len(collisions) == 1, report
+    assert "node1" in collisions[0]["nodes"]
+    assert collisions[0]["message"].startswith(
+        "another router, 203.0.113.250, advertises VRID 51 (priority 1, addresses "
+        "203.0.113.250) where")
+    assert await lab.holders_are(["node1"])
 
 
 def reference(text: str, lab: Lab) -> str:

@@ -124,3 +124,14 @@ def test_arbitrary_yaml_structures_never_raise_anything_else(doc: object) -> Non
 
     with contextlib.suppress(RunbookError):
         parse_runbook(yaml.safe_dump(doc), "<fuzz>")
+
+
+def test_the_documented_example_runbook_is_valid() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[3] / "kaconsole/drills/README.md").read_text()
+    example = text.split("```yaml\n", 1)[1].split("```", 1)[0]
+    book = parse_runbook(example, "README")
+    assert [s.kind for s in book.steps] == ["say", "confirm", "action", "wait", "wait", "wait",
+                                            "probe"]
+    assert book.steps[3].hold == 3.0

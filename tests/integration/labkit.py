@@ -15,6 +15,7 @@ from typing import NoReturn
 import asyncssh
 import pytest
 
+from kaconsole.errors import LabError
 from kaconsole.lab import control, faults, netns, nodes
 from kaconsole.lab.configs import LabSpec
 from kaconsole.lab.state import LabState, load
@@ -29,15 +30,28 @@ class Lab:
     up_seconds: float
 
     def ensure_up(self) -> None:
-        """Heal leftover faults; bring the lab up again if its nodes are gone."""
+        """Give each test the lab's normal state, whatever an earlier test left: faults healed,
+        every service running, each VIP on node1 only; else a fresh lab."""
         state = load(self.dir)
         if state is None or not all(nodes.is_node_init(n.init_pid) for n in state.node_states):
             self.state = control.up(self.dir, LabSpec())
             return
-        for node in state.node_states:
-            if node.faults:
-                faults.heal(self.dir, node.name)
         self.state = state
+        try:
+            for node in state.node_states:
+                if node.faults:
+                    faults.heal(self.dir, node.name)
+                for service in ("sshd", "nginx", "keepalived"):
+                    if nodes.service(node.init_pid, service, "status").returncode != 0:
+                        nodes.start_service(node.init_pid, node.name, service)
+            specs = LabSpec(nodes=state.nodes, instances=state.instances).node_specs()
+            deadline = time.monotonic() + 10
+            while any(control.vip_holders(specs, vip) != ["node1"] for vip in state.vips):
+                if time.monotonic() > deadline:
+                    raise LabError("the VIPs did not settle on node1")
+                time.sleep(0.1)
+        except LabError:
+            self.state = control.up(self.dir, LabSpec())
 
     @property
     def vip(self) -> str:

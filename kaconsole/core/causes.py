@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 STARTUP_WINDOW = 8.0
 #: A peer's resignation (priority 0, stop, fault) explains a takeover this soon after it.
 RESIGN_WINDOW = 5.0
+#: After a priority 0 advert the backup waits its skew (< 1 s) and logs "Receive advertisement
+#: timeout" (seen on keepalived 2.2.7): a timeout this soon after is the resignation's.
+ZERO_TO_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +136,11 @@ def _why_master(
                 )
             )
     if found:
-        _, cause, detail = max(found, key=lambda f: f[0])
+        when, cause, detail = max(found, key=lambda f: f[0])
+        zero = [f for f in found if f[1] == "priority_zero" and when - f[0] <= ZERO_TO_TIMEOUT]
+        if cause == "advert_timeout" and zero:
+            # keepalived logs the skew timer that follows a priority 0 advert as a timeout too
+            _, cause, detail = zero[-1]
         return cause, detail
     if started:
         return "startup", "startup election: no advert from a higher-priority master"

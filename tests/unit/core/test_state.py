@@ -313,3 +313,20 @@ def test_a_settling_election_is_not_an_anomaly() -> None:
     # ... but a cluster that stays without a master is reported once the interval has passed
     later = fold(state, [ServiceObserved("node2", "nginx", ServiceState.RUNNING, at(20))])
     assert {a.kind for a in find_anomalies(later)} == {"no_master", "vip_on_non_master"}
+
+
+def test_timeout_right_after_priority_zero_is_the_resignation() -> None:
+    # keepalived 2.2.7 on the lab: "Backup received priority 0 advertisement", then one second
+    # later "Receive advertisement timeout" and "Entering MASTER STATE".
+    state = fold(
+        started_pair(),
+        [
+            log("node2", 15, LogKind.ADVERT_ZERO, peer=None),
+            log("node2", 16, LogKind.ADVERT_TIMEOUT),
+            entered("node2", 16, "MASTER"),
+        ],
+    )
+    inst = state.node("node2").instance("VI_1")  # type: ignore[union-attr]
+    assert inst is not None
+    assert inst.last_transition is not None
+    assert inst.last_transition.cause == "priority_zero"

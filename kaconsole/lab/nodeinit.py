@@ -23,6 +23,11 @@ BINDS = (
     ("log", "/var/log"),
 )
 TMPFS = (("/run", "0755"), ("/tmp", "1777"))
+#: The host's shell start-up files, hidden in the node: bash runs ~/.bashrc for every command
+#: sshd starts, and the host's (pyenv init, say) is slow and takes host-wide locks that a
+#: killed session leaves behind, after which every SSH command to a node hangs.
+SHELL_RC = ("/root/.bashrc", "/root/.profile", "/root/.bash_profile", "/root/.bash_login")
+NODE_RC = "shellrc"
 READY = "init.ready"
 FAILED = "init.failed"
 
@@ -34,6 +39,11 @@ def setup(hostname: str, node_dir: Path) -> None:
     for source, target in BINDS:
         os.makedirs(target, exist_ok=True)
         subprocess.run(["mount", "--bind", str(node_dir / source), target], check=True)
+    rc = node_dir / NODE_RC
+    rc.write_text("# a lab node's own shell start-up file: empty on purpose\n")
+    for target in SHELL_RC:
+        if os.path.isfile(target):
+            subprocess.run(["mount", "--bind", str(rc), target], check=True)
     for target, mode in TMPFS:
         subprocess.run(["mount", "-t", "tmpfs", "-o", f"mode={mode}", "tmpfs", target], check=True)
     os.makedirs("/run/sshd", mode=0o755, exist_ok=True)

@@ -118,6 +118,8 @@ def _show(event: DrillEvent, out: TextIO) -> None:
         tag = "rollback " if event.section == "rollback" else ""
         if rec.kind != "say":
             print(f"[{tag}{event.index + 1}] {rec.title}", file=out)
+    elif event.kind == "evidence":
+        print(f"    ... {event.text}", file=out)
     elif event.kind == "step_finished" and event.index is not None:
         rec = (r.steps if event.section == "steps" else r.rollback)[event.index]
         if rec.kind == "say":

@@ -19,11 +19,11 @@ from typing import Any
 
 from kaconsole.core.anomalies import summarize
 from kaconsole.core.facts import ProbeResult, ServiceState
-from kaconsole.core.inventory import VipProbe
 from kaconsole.core.state import ClusterState
 from kaconsole.drills.conditions import check
-from kaconsole.drills.measure import Sample, measure
+from kaconsole.drills.measure import measure
 from kaconsole.drills.model import ROLES, Runbook, Step, resolve, titled
+from kaconsole.drills.observe import Observer, ProbeFn
 from kaconsole.drills.preflight import (
     expected_timers,
     pick_instance,
@@ -39,12 +39,6 @@ from kaconsole.engine.status import DEFAULT_LISTEN, all_ready, listen_seconds
 from kaconsole.errors import ActionRefused, KaconsoleError
 
 ConfirmFn = Callable[[str], Awaitable[bool]]
-ProbeFn = Callable[[VipProbe], Awaitable[ProbeResult]]
-
-#: Probes in flight at once; past this a hung path would only pile up threads.
-MAX_IN_FLIGHT = 8
-#: Longest pause between two looks at a wait's conditions when nothing new arrives.
-_TICK = 0.25
 
 
 class DrillRefused(KaconsoleError):
@@ -83,15 +77,10 @@ class DrillRunner:
         self._confirm = confirm
         self._on_event = on_event
         self._writer = ReportWriter(report_path) if report_path is not None else None
-        self._prober = prober
-        self._probe_interval = probe_interval
-        self._probe_timeout = probe_timeout
+        self._observer = Observer(monitor, prober, interval=probe_interval, timeout=probe_timeout)
         self._settle_timeout = settle_timeout
         self._abort = asyncio.Event()
-        self._tick = asyncio.Event()
         self._instance: str | None = None
-        self._probes: list[ProbeResult] = []
-        self._samples: list[Sample] = []
         self._trigger: tuple[float, str | None] | None = None
         self._acted = False
         self.report = DrillReport(
@@ -110,12 +99,11 @@ class DrillRunner:
         """Run the drill to its end; DrillRefused (report written) when it cannot start."""
         self.report = replace(self.report, started_at=time.time())
         self._emit("started")
-        tasks = [asyncio.create_task(self._watch(), name="drill:watch")]
+        self._observer.watch()
         result, notes = "failed", []
         try:
             steps, rollback = await self._start()
-            if self.monitor.cluster.vip_probe is not None:
-                tasks.append(asyncio.create_task(self._probe_loop(), name="drill:probe"))
+            self._observer.probe()
             result = await self._section("steps", steps)
             if result != "passed":
                 notes.append(f"the drill {result}: later steps did not run")
@@ -131,11 +119,7 @@ class DrillRunner:
             notes.append(f"the drill stopped on an error: {type(exc).__name__}: {exc}")
             raise
         finally:
-            for task in tasks:
-                task.cancel()
-            for task in tasks:
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
+            await self._observer.stop()
             self._finish(result, notes)
         return self.report
 
@@ -159,7 +143,7 @@ class DrillRunner:
             raise DrillRefused(why)
         instance = pick_instance(state, wanted)
         assert instance is not None
-        self._instance = instance
+        self._instance = self._observer.instance = instance
         roles = resolve_roles(state, instance)
         steps = titled((resolve(s, roles) for s in self.runbook.steps), instance)
         rollback = titled((resolve(s, roles) for s in self.runbook.rollback), instance)
@@ -170,7 +154,7 @@ class DrillRunner:
             expected=expected_timers(state, instance, taker),
             steps=_records(steps, "steps"), rollback=_records(rollback, "rollback"),
         )
-        self._sample(state)
+        self._observer.sample(state)
         self._write()
         return steps, rollback
 
@@ -271,7 +255,7 @@ class DrillRunner:
         held_since: float | None = None
         last = ""
         while True:
-            self._tick.clear()
+            self._observer.seen()
             verdict = check(step.conditions, self.monitor.state, instance)
             if verdict.evidence != last:
                 last = verdict.evidence
@@ -286,7 +270,7 @@ class DrillRunner:
             wake = deadline - now
             if held_since is not None:
                 wake = min(wake, held_since + hold - now)
-            await self._ticked(wake)
+            await self._observer.changed(wake)
 
     async def _probe_step(self, step: Step) -> tuple[str, str]:
         if self.monitor.cluster.vip_probe is None:
@@ -299,15 +283,15 @@ class DrillRunner:
                 step.body_contains is None or step.body_contains in p.body)
 
         while True:
-            self._tick.clear()
-            recent = [p for p in self._probes if p.at >= since]
+            self._observer.seen()
+            recent = [p for p in self._observer.probes if p.at >= since]
             match = next((p for p in recent if good(p)), None)
             if match is not None:
                 return "passed", _describe(match)
             if loop.time() >= deadline:
                 last = _describe(max(recent, key=lambda p: p.at)) if recent else "no answer yet"
                 return "failed", f"no matching answer within {step.timeout:g} s; last: {last}"
-            await self._ticked(deadline - loop.time())
+            await self._observer.changed(deadline - loop.time())
 
     async def _offer_rollback(self, rollback: tuple[Step, ...]) -> list[str]:
         if not rollback or not self._acted:
@@ -321,47 +305,6 @@ class DrillRunner:
         self._abort = asyncio.Event()  # a new abort stops the rollback itself
         return [f"rollback {await self._section('rollback', rollback)}"]
 
-    # --- background: state samples and VIP probes ----------------------------------------
-
-    async def _watch(self) -> None:
-        async for update in self.monitor.updates():
-            self._sample(update.state)
-            self._tick.set()
-
-    def _sample(self, state: ClusterState) -> None:
-        if self._instance is None:
-            return
-        s = summarize(state, self._instance)
-        last = self._samples[-1] if self._samples else None
-        if last is None or (last.masters, last.holders) != (s.masters, s.vip_holders):
-            self._samples.append(Sample(time.time(), s.masters, s.vip_holders))
-
-    async def _probe_loop(self) -> None:
-        spec = self.monitor.cluster.vip_probe
-        assert spec is not None
-        spec = replace(spec, timeout=min(spec.timeout, self._probe_timeout))
-        flying: set[asyncio.Task[None]] = set()
-        try:
-            while True:
-                if len(flying) < MAX_IN_FLIGHT:
-                    task = asyncio.create_task(self._probe_once(spec))
-                    flying.add(task)
-                    task.add_done_callback(flying.discard)
-                await asyncio.sleep(self._probe_interval)  # the cadence, not a wait for state
-        finally:
-            for task in list(flying):
-                task.cancel()
-
-    async def _probe_once(self, spec: VipProbe) -> None:
-        result = await self._prober(spec)
-        self._probes.append(result)
-        self.monitor.feed(result)
-        self._tick.set()
-
-    async def _ticked(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._tick.wait(), max(min(seconds, _TICK), 0.0))
-
     # --- the report -------------------------------------------------------------------------
 
     def _finish(self, result: str, notes: list[str]) -> None:
@@ -370,8 +313,8 @@ class DrillRunner:
         measured = measure(
             trigger_at=trigger_at,
             old_master=old,
-            samples=self._samples,
-            probes=self._probes if self.monitor.cluster.vip_probe is not None else None,
+            samples=self._observer.samples,
+            probes=self._observer.probes if self.monitor.cluster.vip_probe is not None else None,
             adverts=self.monitor.adverts(),
             addresses={n.name: n.addresses or frozenset() for n in nodes},
             nodes=[n.name for n in nodes],

@@ -77,8 +77,8 @@ async def _drill(cluster: Cluster, runbook: Runbook, args: argparse.Namespace,
         if args.yes:
             print(f"  ? {prompt} yes (--yes)", file=out, flush=True)
             return True
-        answer = await asyncio.to_thread(input, f"  ? {prompt} [y/N] ")
-        return answer.strip().lower() in ("y", "yes")
+        print(f"  ? {prompt} [y/N] ", end="", file=out, flush=True)
+        return (await _read_line()).strip().lower() in ("y", "yes")
 
     runner = DrillRunner(runbook, monitor, actions, confirm=confirm,
                          on_event=lambda e: _show(e, out), report_path=args.report)
@@ -106,6 +106,22 @@ async def _drill(cluster: Cluster, runbook: Runbook, args: argparse.Namespace,
         sessions.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sessions
+
+
+async def _read_line() -> str:
+    """One line from the terminal, cancellable (an abort must not leave a reader behind)."""
+    loop = asyncio.get_running_loop()
+    line: asyncio.Future[str] = loop.create_future()
+
+    def ready() -> None:
+        if not line.done():
+            line.set_result(sys.stdin.readline())
+
+    loop.add_reader(sys.stdin.fileno(), ready)
+    try:
+        return await line
+    finally:
+        loop.remove_reader(sys.stdin.fileno())
 
 
 def _show(event: DrillEvent, out: TextIO) -> None:

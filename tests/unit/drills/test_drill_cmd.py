@@ -63,3 +63,24 @@ def test_a_cluster_that_runs_no_vrrp_is_refused_with_a_report(tmp_path: Path) ->
     assert data["notes"][0].startswith("refused before any action")
     assert [s["status"] for s in data["steps"]] == ["skipped", "skipped"]
     assert report.with_suffix(".md").exists()
+
+
+async def test_a_prompt_can_be_abandoned_and_the_next_one_gets_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import os
+
+    from kaconsole.commands.drill import _read_line
+
+    r, w = os.pipe()
+    with os.fdopen(r) as reader, os.fdopen(w, "w") as writer:
+        monkeypatch.setattr(sys, "stdin", reader)
+        first = asyncio.create_task(_read_line())
+        await asyncio.sleep(0.05)
+        first.cancel()  # an abort while a confirmation waits
+        with pytest.raises(asyncio.CancelledError):
+            await first
+        writer.write("y\n")
+        writer.flush()
+        assert await asyncio.wait_for(_read_line(), 5) == "y\n"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from kaconsole.core.events import VrrpState
+from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.firewall import drops_vip_traffic
 from kaconsole.core.state import ClusterState, InstanceState, NodeState, Transition
@@ -193,6 +193,17 @@ def _instance_anomalies(state: ClusterState, s: InstanceSummary) -> Iterable[Ano
             if inst is not None and _changed(state, [inst], settle):
                 continue
             word = inst.state.value if inst else "UNKNOWN"
+            if node is not None and node.service("keepalived") is ServiceState.STOPPED:
+                yield Anomaly(
+                    "vip_on_non_master",
+                    f"{holder} holds a VIP of {s.name} but keepalived is not running there: it "
+                    "was killed without removing its VIPs (SIGKILL, OOM); delete the VIP with "
+                    "`ip addr del` or start keepalived",
+                    s.name,
+                    (holder,),
+                    {"likely_cause": "keepalived_killed"},
+                )
+                continue
             yield Anomaly(
                 "vip_on_non_master",
                 f"{holder} holds a VIP of {s.name} but is {word}",
@@ -230,6 +241,18 @@ def _owners(state: ClusterState, sources: Iterable[str]) -> list[str]:
 
 def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[str, str]:
     """The likely cause of a split brain, named only from evidence (issue 11 refines this)."""
+    stale = [
+        h
+        for h in s.vip_holders
+        if h not in s.masters
+        and (n := state.node(h)) is not None
+        and n.service("keepalived") is ServiceState.STOPPED
+    ]
+    if stale and len(s.masters) <= 1 and len(s.advert_sources) <= 1:
+        return "unknown", (
+            f"not an election: the VIP was left on {', '.join(stale)}, where keepalived is not "
+            "running (killed without cleanup)"
+        )
     sources = state.wire.get(s.vrid, {}) if s.vrid is not None else {}
     live = {src: sources[src] for src in s.advert_sources}
     foreign = [src for src in live if not _owners(state, [src])]
@@ -239,6 +262,16 @@ def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[s
     if len(prints) > 1:
         return "auth_mismatch", "the masters' adverts carry different passwords"
     clock = state.clock or 0.0
+    refused = _auth_refused(state, s.name, clock)
+    if refused:
+        return (
+            "auth_mismatch",
+            f"keepalived on {', '.join(refused)} logs `received an invalid passwd`: "
+            "the nodes' auth_pass differ",
+        )
+    unicast = _unicast_mismatch(state, s.name)
+    if unicast:
+        return "unicast_mismatch", unicast
     starving = [
         n.name
         for n in state.nodes
@@ -250,6 +283,46 @@ def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[s
     if blocked:
         return "vrrp_blocked", blocked
     return "unknown", "the evidence does not show why"
+
+
+def _auth_refused(state: ClusterState, name: str, clock: float) -> list[str]:
+    """Nodes whose keepalived recently refused a peer's advert for its password."""
+    out = []
+    for node in state.nodes:
+        inst = node.instance(name)
+        if inst is not None and any(
+            ev.kind is LogKind.AUTH_ERROR and (ev.at is None or clock - ev.at <= _SIGN_WINDOW)
+            for ev in inst.evidence
+        ):
+            out.append(node.name)
+    return out
+
+
+def _unicast_mismatch(state: ClusterState, name: str) -> str | None:
+    """Unicast peers that cannot reach each other, from the nodes' keepalived.conf."""
+    confs = [
+        (n, i) for n in state.nodes if n.config and (i := n.config.instance(name)) is not None
+    ]
+    if len(confs) < 2 or not any(i.unicast_peer for _, i in confs):
+        return None
+    multicast = [n.name for n, i in confs if not i.unicast_peer]
+    if multicast:
+        unicast = [n.name for n, i in confs if i.unicast_peer]
+        return (
+            f"{', '.join(unicast)} send unicast (unicast_peer) but {', '.join(multicast)} "
+            "multicast: they never hear each other"
+        )
+    for node, inst in confs:
+        for peer, pinst in confs:
+            if peer is node:
+                continue
+            mine = {pinst.unicast_src_ip} if pinst.unicast_src_ip else set(peer.addresses or ())
+            if mine and not mine & set(inst.unicast_peer):
+                return (
+                    f"{node.name}'s unicast_peer ({', '.join(inst.unicast_peer)}) does not list "
+                    f"{peer.name}'s address ({', '.join(sorted(mine))}): its adverts are ignored"
+                )
+    return None
 
 
 def _blocked(state: ClusterState, s: InstanceSummary, live: dict[str, Any]) -> str | None:

@@ -6,10 +6,12 @@ an on-call engineer acts on this text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from kaconsole.core.events import LogEvent, LogKind, VrrpState
+from kaconsole.core.vrrp import master_down_interval, skew_time
 
 if TYPE_CHECKING:
     from kaconsole.core.state import ClusterState, InstanceState, NodeState
@@ -105,7 +107,7 @@ def _why_master(
                 then or 0.0,
                 "priority_zero",
                 f"{who} sent priority 0 (keepalived stopping); took over after the skew, "
-                f"{_ago(at, then)}",
+                f"{_ago(at, then)}{_expected(inst, skew_time)}",
             )
         )
     for ev in _within(inst.evidence, at, RESIGN_WINDOW):
@@ -115,7 +117,8 @@ def _why_master(
                 (
                     ev.at or 0.0,
                     "priority_zero",
-                    f"{who} sent priority 0; took over after {_ago(at, ev.at)}",
+                    f"{who} sent priority 0; took over after {_ago(at, ev.at)}"
+                    f"{_expected(inst, skew_time)}",
                 )
             )
         elif ev.kind is LogKind.ADVERT_LOWER and inst.state is VrrpState.BACKUP:
@@ -132,7 +135,8 @@ def _why_master(
                 (
                     ev.at or 0.0,
                     "advert_timeout",
-                    "no advert from the master within the master-down interval",
+                    "no advert from the master within the master-down interval"
+                    f"{_expected(inst, master_down_interval)}",
                 )
             )
     if found:
@@ -150,6 +154,14 @@ def _why_master(
     return "unknown", "no evidence of the cause in the logs or on the wire"
 
 
+def _expected(inst: InstanceState, timer: Callable[[int, float, int], float]) -> str:
+    """The timer keepalived should have used, to compare with what was observed ("" unknown)."""
+    prio, spec = inst.effective_priority, inst.spec
+    if prio is None or spec is None or not 1 <= prio <= 255:
+        return ""
+    return f" (expected {timer(prio, spec.advert_int, spec.version):.2f} s at priority {prio})"
+
+
 def _within(items: tuple[Evidence, ...], at: float | None, window: float) -> list[Evidence]:
     return [e for e in items if at is None or e.at is None or 0 <= at - e.at <= window]
 
@@ -165,7 +177,10 @@ def _silent_master(
             continue
         quiet = at - seen.advert.ts
         if seen.advert.priority > 0 and 2.5 * seen.advert.advert_int <= quiet <= 30:
-            return f"no advert from {src} for {quiet:.2f} s (master-down interval ran out)"
+            return (
+                f"no advert from {src} for {quiet:.2f} s: the master-down interval ran out"
+                f"{_expected(inst, master_down_interval)}"
+            )
     return None
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
 from kaconsole.core.anomalies import find_anomalies, summaries
 from kaconsole.core.events import VrrpState
+from kaconsole.core.explain import OperatorAction, explain
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.state import ClusterState, InstanceState, NodeState
+from kaconsole.core.state import ClusterState, InstanceState, NodeState, Transition
 
 #: Services every snapshot reports, in this order, whether or not they were polled.
 SERVICES = ("nginx", "keepalived")
@@ -31,8 +33,22 @@ def _instance_json(node: NodeState, inst: InstanceState, vips: set[str]) -> dict
     }
 
 
-def snapshot_json(state: ClusterState, taken_at: datetime) -> dict[str, Any]:
-    """The contract's snapshot; `taken_at` comes from the caller so this stays pure."""
+def transition_json(
+    state: ClusterState, tr: Transition, actions: Iterable[OperatorAction] = ()
+) -> dict[str, Any]:
+    """A transition with its cause chain: `detail` reads as one line, `chain` step by step."""
+    why = explain(state, tr, actions)
+    return {**tr.to_json(), "detail": why.detail, "chain": list(why.chain)}
+
+
+def snapshot_json(
+    state: ClusterState, taken_at: datetime, actions: Iterable[OperatorAction] = ()
+) -> dict[str, Any]:
+    """The contract's snapshot; `taken_at` comes from the caller so this stays pure.
+
+    `actions` (from the audit log) let a transition's cause chain name an operator's action.
+    """
+    acts = tuple(actions)
     sums = summaries(state)
     vips_of = {s.name: set(s.vips) for s in sums}
     nodes = [
@@ -59,7 +75,9 @@ def snapshot_json(state: ClusterState, taken_at: datetime) -> dict[str, Any]:
             "vip_holders": list(s.vip_holders),
             "advert_sources": list(s.advert_sources),
             "split_brain": s.split_brain,
-            "last_transition": s.last_transition.to_json() if s.last_transition else None,
+            "last_transition": (
+                transition_json(state, s.last_transition, acts) if s.last_transition else None
+            ),
         }
         for s in sums
     ]

@@ -96,7 +96,12 @@ async def reference_run(cluster: Cluster, sessions: SessionFactory, speed: float
         if await monitor.wait_for(_is(**want), timeout=30) is None:
             nodes = [(n.name, n.reachable, n.error, dict(n.degraded), n.instances)
                      for n in monitor.state.nodes]
-            pytest.fail(f"{what}: not seen within 30 s: {nodes}")
+            probes = []
+            for n in cluster.nodes:
+                runner = monitor.runner(n.name)
+                done = await runner.run("ip -j addr", timeout=10) if runner else None
+                probes.append((n.name, done.describe(), done.tail()) if done else (n.name, None))
+            pytest.fail(f"{what}: not seen within 30 s: {nodes}; ip -j addr now: {probes}")
 
     async def run(command: str) -> None:
         runner = monitor.runner("node1")
@@ -143,5 +148,5 @@ async def test_demo_and_lab_agree_on_the_reference_failure_and_recovery(lab: Lab
     lab_cluster = load_cluster(lab.dir / "cluster.yaml")
     real = await reference_run(lab_cluster, ssh_sessions(), 1.0)
     told = "\n".join(["lab:", *real.story, "demo:", *demo.story])
-    assert real.transitions == demo.transitions, told
     assert real.logs == demo.logs, told
+    assert real.transitions == demo.transitions, told

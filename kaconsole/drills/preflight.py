@@ -7,6 +7,7 @@ an anomaly already showing would measure the wrong thing, or break what is alrea
 from __future__ import annotations
 
 from kaconsole.core.anomalies import find_anomalies, instance_names, summarize
+from kaconsole.core.checks import check_cluster
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.state import ClusterState, NodeState
@@ -100,3 +101,12 @@ def expected_timers(state: ClusterState, instance: str, taker: str | None) -> di
         return {}
     skew = down - 3 * spec.advert_int
     return {"master_down": round(down, 3), "skew": round(skew, 3)}
+
+
+def config_findings(state: ClusterState) -> list[str]:
+    """Errors and warnings of the configuration check (CONTRACTS.md section 7) on the configs
+    the nodes sent: said in the report, since they often explain a drill's result (a VIP that
+    drops client traffic, a weight that cannot move the VIP), but they do not stop a drill."""
+    configs = {n.name: n.config for n in state.nodes if n.config is not None}
+    return [f"configuration {f.severity} {f.code}: {f.message}"
+            for f in check_cluster(configs, {}) if f.severity in ("error", "warning")]

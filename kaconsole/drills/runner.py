@@ -25,6 +25,7 @@ from kaconsole.drills.measure import measure
 from kaconsole.drills.model import ROLES, Runbook, Step, resolve, titled
 from kaconsole.drills.observe import Observer, ProbeFn
 from kaconsole.drills.preflight import (
+    config_findings,
     expected_timers,
     pick_instance,
     preflight,
@@ -153,6 +154,7 @@ class DrillRunner:
             instance=instance,
             expected=expected_timers(state, instance, taker),
             steps=_records(steps, "steps"), rollback=_records(rollback, "rollback"),
+            notes=tuple(config_findings(state)),
         )
         self._observer.sample(state)
         self._write()

@@ -92,6 +92,9 @@ async def test_reference_failure_then_recovery(rig: Rig) -> None:
     assert report.measurements.failover_seconds is not None
     assert rig.demo.world.vip_server() == "node2"
     assert rig.audited() == ["stop nginx on node1"]
+    # the reference's weight -20 ties 120 with 100: the report says why the weight alone
+    # would not move the VIP (the script stopping keepalived does)
+    assert any(n.startswith("configuration warning weight_tie") for n in report.notes)
     assert statuses(rig.saved(), "rollback") == ["skipped"] * 5
 
     report = await rig.runner("recovery").run()

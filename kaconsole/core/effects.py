@@ -80,7 +80,7 @@ def election(state: ClusterState, instance: str) -> Election | None:
         return None
 
 
-def _tracked(node: NodeState, instance: str) -> list[tuple[str, int]]:
+def tracked(node: NodeState, instance: str) -> list[tuple[str, int]]:
     """(script, weight) of each script the instance tracks, from the node's configuration."""
     config = node.config
     inst = config.instance(instance) if config else None
@@ -95,7 +95,7 @@ def _tracked(node: NodeState, instance: str) -> list[tuple[str, int]]:
 
 
 def _passing_weights(node: NodeState, instance: str) -> tuple[int, ...]:
-    return tuple(w for _, w in _tracked(node, instance))
+    return tuple(w for _, w in tracked(node, instance))
 
 
 def _predict(e: Election, change: Change) -> str | None:
@@ -149,11 +149,11 @@ def expected_effect(state: ClusterState, node: str, service: str, verb: str) -> 
 
 
 def _nginx_stop(e: Election, target: NodeState, instance: str, node: str) -> list[str]:
-    tracked = _tracked(target, instance)
-    if not tracked:
+    scripts = tracked(target, instance)
+    if not scripts:
         return [f"{instance}: no track script on {node}, so VRRP does not react; clients fail"]
     lines = []
-    for script, weight in tracked:
+    for script, weight in scripts:
         reason = _predict(e, TrackerFails(node, weight, script))
         if reason:
             lines.append(f"{instance}: if {script} checks it: {reason}")

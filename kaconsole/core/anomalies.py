@@ -88,11 +88,9 @@ def summarize(state: ClusterState, name: str) -> InstanceSummary:
             for src, seen in state.wire.get(vrid, {}).items()
             if seen.advert.priority > 0 and state.clock - seen.advert.ts <= window
         )
-    last = max(
-        (i.last_transition for _, i in insts if i.last_transition is not None),
-        key=lambda t: t.at or 0.0,
-        default=None,
-    )
+    # The reducer's order, not the time stamps: log times have whole seconds, and a takeover
+    # is often logged in the same second as the stop that caused it.
+    last = next((t for t in reversed(state.transitions) if t.instance == name), None)
     return InstanceSummary(name, vrid, vips, masters, holders, sources, last, advert_int)
 
 

@@ -46,20 +46,25 @@ class AuditLog:
         finally:
             os.close(fd)
 
-    def started(self, *, cluster: str, node: str, action: str, command: str) -> str:
-        """Record an action about to run; returns the id that ties its completion to it."""
-        action_id = uuid.uuid4().hex[:12]
+    def _record(self, phase: str, action_id: str, **fields: Any) -> None:
+        """One entry: what every entry says (who, when, where, what) and the phase's own fields."""
+        command = fields.pop("command")
         self._append(
             {
                 "id": action_id,
-                "phase": "started",
+                "phase": phase,
                 "time": _now(),
                 "user": local_user(),
-                "cluster": cluster,
-                "node": node,
-                "action": action,
                 "command": redact_text(command),
+                **fields,
             }
+        )
+
+    def started(self, *, cluster: str, node: str, action: str, command: str) -> str:
+        """Record an action about to run; returns the id that ties its completion to it."""
+        action_id = uuid.uuid4().hex[:12]
+        self._record(
+            "started", action_id, cluster=cluster, node=node, action=action, command=command
         )
         return action_id
 
@@ -76,36 +81,28 @@ class AuditLog:
         action: str,
         command: str,
     ) -> None:
-        self._append(
-            {
-                "id": action_id,
-                "phase": "completed",
-                "time": _now(),
-                "user": local_user(),
-                "cluster": cluster,
-                "node": node,
-                "action": action,
-                "command": redact_text(command),
-                "result": result,
-                "exit_status": exit_status,
-                "duration_s": round(duration, 3),
-                "output_tail": redact_text(output),
-            }
+        self._record(
+            "completed",
+            action_id,
+            cluster=cluster,
+            node=node,
+            action=action,
+            command=command,
+            result=result,
+            exit_status=exit_status,
+            duration_s=round(duration, 3),
+            output_tail=redact_text(output),
         )
 
     def refused(self, *, cluster: str, node: str, action: str, command: str, why: str) -> None:
-        self._append(
-            {
-                "id": uuid.uuid4().hex[:12],
-                "phase": "refused",
-                "time": _now(),
-                "user": local_user(),
-                "cluster": cluster,
-                "node": node,
-                "action": action,
-                "command": redact_text(command),
-                "reason": why,
-            }
+        self._record(
+            "refused",
+            uuid.uuid4().hex[:12],
+            cluster=cluster,
+            node=node,
+            action=action,
+            command=command,
+            reason=why,
         )
 
     def read(self) -> list[dict[str, Any]]:

@@ -85,6 +85,8 @@ def infer_cause(
         if higher is not None:
             peer, prio = higher.fields.get("peer"), higher.fields.get("priority")
             return "higher_priority_seen", f"advert from {peer} with higher priority {prio}"
+        if inst.state is VrrpState.FAULT:
+            return "unknown", "left FAULT: what it tracks works again (the logs do not say what)"
     if to is VrrpState.INIT and started:
         return "startup", "keepalived started"
     return "unknown", "no evidence of the cause in the logs or on the wire"
@@ -117,7 +119,7 @@ def _why_master(
                 (
                     ev.at or 0.0,
                     "priority_zero",
-                    f"{who} sent priority 0; took over after {_ago(at, ev.at)}"
+                    f"{who} sent priority 0; took over after the skew, {_ago(at, ev.at)}"
                     f"{_expected(inst, skew_time)}",
                 )
             )
@@ -127,7 +129,8 @@ def _why_master(
                     ev.at or 0.0,
                     "preempted",
                     f"took over from {ev.fields.get('peer')} (priority "
-                    f"{ev.fields.get('priority')}) with higher priority {inst.effective_priority}",
+                    f"{ev.fields.get('priority')}) with a higher priority"
+                    + (f", {inst.effective_priority}" if inst.effective_priority else ""),
                 )
             )
         elif ev.kind is LogKind.ADVERT_TIMEOUT and not started:
@@ -198,6 +201,12 @@ def _why_demoted(inst: InstanceState, higher: Evidence) -> tuple[str, str]:
             "script_failed",
             f"{what}priority {drop.fields.get('from')} -> {drop.fields.get('to')}; "
             f"{peer} advertises {prio}, higher",
+        )
+    if prio is not None and prio == ours:
+        return (
+            "preempted",
+            f"{peer} also claims MASTER with the same priority {prio} and a higher IP address: "
+            "between two MASTERs the higher IP wins (a split brain healing)",
         )
     return "preempted", f"{peer} advertises higher priority {prio} (ours {ours})"
 

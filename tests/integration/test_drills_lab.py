@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -180,3 +181,36 @@ async def test_an_aborted_drill_rolls_back_to_the_starting_state(
         ("start nginx", "started"), ("start nginx", "completed"),
         ("restart keepalived", "started"), ("restart keepalived", "completed"),
     ]  # fmt: skip
+
+
+async def test_ctrl_c_aborts_the_command_which_rolls_back(lab: Lab, tmp_path: Path) -> None:
+    await healthy(lab)
+    report = tmp_path / "r.json"
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "kaconsole", "drill", str(lab.dir / "cluster.yaml"),
+        "nginx-failover", "--yes", "--report", str(report),
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env={**os.environ, "KACONSOLE_AUDIT_LOG": str(tmp_path / "audit.jsonl")},
+    )  # fmt: skip
+
+    async def nginx_stopped() -> bool:
+        with contextlib.suppress(OSError, ValueError):
+            return bool(json.loads(report.read_text())["steps"][2]["status"] == "passed")
+        return False
+
+    try:
+        # interrupt while the drill waits for the VIP to move
+        await eventually("the report says nginx was stopped", nginx_stopped, timeout=40)
+        proc.send_signal(signal.SIGINT)
+        out, err = await asyncio.wait_for(proc.communicate(), 60)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert proc.returncode == 1, err.decode()
+    assert b"Traceback" not in err
+    assert b"aborting at the current step" in out
+    data = json.loads(report.read_text())
+    assert data["result"] == "aborted"
+    assert [s["status"] for s in data["rollback"]] == ["passed"] * 5
+    await healthy(lab)

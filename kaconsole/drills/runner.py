@@ -84,6 +84,8 @@ class DrillRunner:
         self._instance: str | None = None
         self._trigger: tuple[float, str | None] | None = None
         self._acted = False
+        #: What the running step saw last, kept for the report when an abort cuts it short.
+        self._evidence = ""
         self.report = DrillReport(
             runbook.name, monitor.cluster.name, runbook.title,
             steps=_records(titled(runbook.steps, runbook.instance), "steps"),
@@ -196,6 +198,7 @@ class DrillRunner:
 
     async def _guarded(self, step: Step) -> tuple[str, str]:
         """The step's outcome; an abort stops it, except an action, which is let finish."""
+        self._evidence = ""
         work = asyncio.create_task(self._do(step))
         stop = asyncio.create_task(self._abort.wait())
         try:
@@ -210,7 +213,8 @@ class DrillRunner:
         work.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await work
-        return "failed", "aborted by the operator"
+        seen = f"; last seen: {self._evidence}" if self._evidence else ""
+        return "failed", f"aborted by the operator{seen}"
 
     async def _do(self, step: Step) -> tuple[str, str]:
         if step.kind == "say":
@@ -261,6 +265,7 @@ class DrillRunner:
             verdict = check(step.conditions, self.monitor.state, instance)
             if verdict.evidence != last:
                 last = verdict.evidence
+                self._evidence = last
                 self._emit("evidence", text=last)
             now = loop.time()
             held_since = (held_since if held_since is not None else now) if verdict.ok else None

@@ -171,3 +171,17 @@ async def test_split_brain_check_fails_with_its_evidence(rig: Rig) -> None:
     report = await rig.runner(quick).run()
     assert report.result == "failed"
     assert "MASTER: node1, node2" in report.steps[1].evidence
+
+
+async def test_an_abort_during_a_wait_keeps_what_the_wait_saw(rig: Rig) -> None:
+    def on_event(event: DrillEvent) -> None:
+        if (event.kind, event.section, event.index) == ("step_started", "steps", 0):
+            asyncio.get_running_loop().call_later(0.3, runner.abort)
+
+    runner = rig.runner(load_drill(NEVER), on_event=on_event)
+    report = await runner.run()
+    assert report.result == "aborted"
+    assert [s.status for s in report.steps] == ["failed", "skipped"]
+    assert report.steps[0].evidence.startswith(
+        "aborted by the operator; last seen: MASTER of VI_CLUSTER: node1 (")
+    assert rig.audited() == []

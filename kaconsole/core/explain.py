@@ -19,6 +19,7 @@ from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.state import ClusterState, NodeState, Transition
 
+_UNKNOWN = "why keepalived left MASTER on"
 #: An operator's action explains a stop this long after it (a track script runs every few s).
 ACTION_WINDOW = 30.0
 
@@ -66,16 +67,22 @@ def explain(
 ) -> Explanation:
     """The transition's cause with the chain of evidence that led to it, oldest first."""
     acts = tuple(actions)
+    stop: Transition | None = None
+    steps: tuple[str, ...] = (tr.detail,)
     if tr.cause == "priority_zero":
-        resigned = _resigned(state, tr)
-        if resigned is not None:
-            upstream = why_stopped(state, resigned, acts)
-            chain = (*upstream, f"{resigned.node} sent priority 0", _tail(tr.detail))
-            return Explanation(tr.cause, " -> ".join(chain), chain)
-    if tr.cause in ("stopped", "fault") and tr.from_state is VrrpState.MASTER:
-        chain = (*why_stopped(state, tr, acts), tr.detail)
-        return Explanation(tr.cause, " -> ".join(chain), chain)
-    return Explanation(tr.cause, tr.detail, (tr.detail,))
+        stop = _resigned(state, tr)
+        if stop is not None:
+            steps = (f"{stop.node} sent priority 0", _tail(tr.detail))
+    elif tr.cause in ("stopped", "fault") and tr.from_state is VrrpState.MASTER:
+        stop = tr
+    if stop is None:
+        return Explanation(tr.cause, tr.detail, steps)
+    upstream = why_stopped(state, stop, acts)
+    chain = (*upstream, *steps)
+    if upstream[0].startswith(_UNKNOWN):
+        # the known part first: a narrow pane shows the start of the line
+        return Explanation(tr.cause, f"{tr.detail} ({upstream[0]})", chain)
+    return Explanation(tr.cause, " -> ".join(chain), chain)
 
 
 def _tail(detail: str) -> str:
@@ -117,7 +124,7 @@ def why_stopped(
             steps.append("its track script stopped keepalived")
         return tuple(steps)
     if node is None:
-        return (f"why {stop.node} stopped: unknown",)
+        return (f"{_UNKNOWN} {stop.node}: unknown",)
     failed = _failed_script(node, stop)
     if failed:
         return (f"{failed} failed on {stop.node}",)
@@ -129,8 +136,9 @@ def why_stopped(
             f"{', '.join(down)} is stopped on {stop.node} (service poll)",
             "its track script stopped keepalived",
         )
-    return (f"why keepalived left MASTER on {stop.node}: unknown (no script result, "
-            "no service down, no audited action)",)
+    return (
+        f"{_UNKNOWN} {stop.node}: unknown (no script result, no service down, no audited action)",
+    )
 
 
 def _failed_script(node: NodeState, stop: Transition) -> str | None:

@@ -7,8 +7,10 @@ reads like `kaconsole timeline`'s output.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 
 from kaconsole.core.anomalies import Anomaly
+from kaconsole.core.explain import OperatorAction, explain
 from kaconsole.core.state import ClusterState, Transition
 from kaconsole.core.timeline import Entry
 from kaconsole.ui.present import clock_text
@@ -20,9 +22,20 @@ class Journal:
         self._last: Transition | None = None
         self._active: dict[tuple[str, str | None, str], Anomaly] = {}
 
-    def observe(self, state: ClusterState, anomalies: list[Anomaly]) -> list[Entry]:
-        """Record what is new in `state` since the last call; returns the new entries."""
-        new = [self._transition(t) for t in self._new_transitions(state.transitions)]
+    def observe(
+        self,
+        state: ClusterState,
+        anomalies: list[Anomaly],
+        actions: Iterable[OperatorAction] = (),
+    ) -> list[Entry]:
+        """Record what is new in `state` since the last call; returns the new entries.
+
+        A transition carries its cause chain; `actions` (this session's) can start it.
+        """
+        acts = tuple(actions)
+        new = [
+            self._transition(state, t, acts) for t in self._new_transitions(state.transitions)
+        ]
         now = {(a.kind, a.instance, a.message): a for a in anomalies}
         for key, a in now.items():
             if key not in self._active:
@@ -51,8 +64,11 @@ class Journal:
         return list(transitions[start:])
 
     @staticmethod
-    def _transition(t: Transition) -> Entry:
-        text = f"{t.instance}: {t.from_state.value} → {t.to_state.value} ({t.cause}): {t.detail}"
+    def _transition(
+        state: ClusterState, t: Transition, actions: tuple[OperatorAction, ...]
+    ) -> Entry:
+        detail = explain(state, t, actions).detail
+        text = f"{t.instance}: {t.from_state.value} → {t.to_state.value} ({t.cause}): {detail}"
         return Entry(t.at, t.node, "state", t.to_state.value.lower(), text, {})
 
     def to_markdown(self, cluster: str) -> str:

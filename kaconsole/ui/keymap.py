@@ -46,6 +46,22 @@ MAIN: tuple[Command, ...] = (
     Command("adverts", "w", "pane('adverts')", "Wire", "show the VRRP adverts pane"),
     Command("timeline", "e", "pane('timeline')", "Events", "show the timeline pane"),
     Command("config", "c", "pane('config')", "Config", "show each node's keepalived.conf"),
+    Command(
+        "whatif",
+        "i",
+        "pane('whatif')",
+        "What-if",
+        "priority what-if: who becomes MASTER if each tracker fails",
+        show=False,
+    ),
+    Command(
+        "commands",
+        "o",
+        "pane('commands')",
+        "Commands",
+        "command log: every command this session ran, exit status, duration",
+        show=False,
+    ),
     Command("follow", "f", "follow", "Follow", "follow or pause the log pane", show=False),
     Command(
         "merge",

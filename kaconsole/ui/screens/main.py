@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Digits, Footer, Input, Static
 
 from kaconsole.core.anomalies import find_anomalies, summaries
 from kaconsole.core.effects import expected_effect
+from kaconsole.core.explain import OperatorAction
 from kaconsole.core.facts import AdvertSeen, LogSeen
 from kaconsole.core.state import ClusterState
 from kaconsole.core.timeline import Entry
@@ -26,6 +27,7 @@ from kaconsole.errors import ActionRefused
 from kaconsole.transport.ssh import as_privileged
 from kaconsole.ui import keymap
 from kaconsole.ui.confview import config_lines
+from kaconsole.ui.explainview import command_lines, session_entries, whatif_view
 from kaconsole.ui.messages import ActionDone, StateChanged
 from kaconsole.ui.present import (
     PaneLine,
@@ -51,7 +53,7 @@ from kaconsole.ui.widgets.styled import lines_content
 if TYPE_CHECKING:
     from kaconsole.ui.app import KaConsoleApp
 
-PANES = ("logs", "adverts", "timeline", "config")
+PANES = ("logs", "adverts", "timeline", "config", "whatif", "commands")
 _ENTRY_ROLE = {"anomaly": "anomaly", "operator": "log-change", "state": ""}
 
 
@@ -85,6 +87,9 @@ class MainScreen(Screen[None]):
         self.selected = 0
         self.merged = True
         self.pane = "logs"
+        self.started_at = time.time()
+        #: Actions confirmed in this session: a transition's cause chain can start with one.
+        self.actions_run: list[OperatorAction] = []
 
     @property
     def console(self) -> KaConsoleApp:
@@ -118,6 +123,10 @@ class MainScreen(Screen[None]):
             yield RingPane[Entry](_entry_line, capacity=cap, id="timeline")
             with Vertical(id="config"):
                 yield Static(id="config-text")
+            with Vertical(id="whatif"):
+                yield Static(id="whatif-text")
+            with Vertical(id="commands"):
+                yield Static(id="commands-text")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -144,7 +153,7 @@ class MainScreen(Screen[None]):
         self.state = state
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
         anomalies = find_anomalies(state)
-        new = self.console.journal.observe(state, anomalies)
+        new = self.console.journal.observe(state, anomalies, self.actions_run)
         self.query_one("#timeline", RingPane).extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
@@ -155,8 +164,7 @@ class MainScreen(Screen[None]):
         big = self.has_class("-presentation")
         self.query_one("#diagram", StateDiagram).show(state, big=big)
         self.query_one("#sources", Static).update(lines_content(advert_sources(state)))
-        if self.pane == "config":
-            self.query_one("#config-text", Static).update(lines_content(config_lines(state)))
+        self._refresh_pane()
         self._timer(state)
 
     def _timer(self, state: ClusterState) -> None:
@@ -261,9 +269,21 @@ class MainScreen(Screen[None]):
     def action_pane(self, name: str) -> None:
         self.pane = name
         self.query_one("#panes", ContentSwitcher).current = name
-        if name == "config" and self.state is not None:
-            self.query_one("#config-text", Static).update(lines_content(config_lines(self.state)))
+        self._refresh_pane()
         self._pane_status()
+
+    def _refresh_pane(self) -> None:
+        """The computed panes are drawn only while shown."""
+        if self.pane == "commands":
+            c = self.console
+            entries = session_entries(c.audit.read(), c.cluster.name, self.started_at)
+            self.query_one("#commands-text", Static).update(lines_content(command_lines(entries)))
+        if self.state is None:
+            return
+        if self.pane == "config":
+            self.query_one("#config-text", Static).update(lines_content(config_lines(self.state)))
+        elif self.pane == "whatif":
+            self.query_one("#whatif-text", Static).update(lines_content(whatif_view(self.state)))
 
     def action_next_theme(self) -> None:
         self.console.next_theme()
@@ -318,8 +338,12 @@ class MainScreen(Screen[None]):
             )
             self.query_one("#timeline", RingPane).extend([entry])
             return
+        now = time.time()
+        self.actions_run.append(
+            OperatorAction(request.node, request.label, now, self.console.actions.command(request))
+        )
         entry = journal.action(
-            time.time(),
+            now,
             request.node,
             "confirmed",
             f"{request.label} on {request.node}: confirmed, running",
@@ -347,3 +371,5 @@ class MainScreen(Screen[None]):
         self.query_one("#timeline", RingPane).extend([entry])
         self.notify(text, severity="information" if ok else "error", timeout=8)
         self.console.monitor.refresh(r.node)
+        if self.pane == "commands":
+            self._refresh_pane()

@@ -78,6 +78,10 @@ def test_reference_failure_without_evidence_says_unknown(data_dir: Path) -> None
     why = explain(state, tr)
     assert why.chain[0].startswith("why keepalived left MASTER on node1: unknown")
     assert why.chain[1] == "node1 sent priority 0"
+    # the known part first, the unknown upstream after it
+    assert why.detail.startswith("node1 sent priority 0 (keepalived stopping); took over")
+    assert why.detail.endswith("(why keepalived left MASTER on node1: unknown (no script result, "
+                               "no service down, no audited action))")
 
 
 def test_status_json_carries_the_chain(data_dir: Path) -> None:

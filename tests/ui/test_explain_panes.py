@@ -1,0 +1,91 @@
+"""The what-if pane (`i`) and the command log pane (`o`): pure lines, then through the keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import ContentSwitcher, Static
+from uikit import SECRET, console, lab_facts, runner, until
+
+from kaconsole.core.state import fold, initial_state
+from kaconsole.ui.explainview import command_lines, session_entries, whatif_view
+
+SIZE = (160, 50)
+
+
+def _plain(lines: list[list[tuple[str, str]]]) -> list[str]:
+    return ["".join(t for t, _ in line) for line in lines]
+
+
+def test_whatif_view_on_the_lab_pair() -> None:
+    state = fold(initial_state("lab-sample", [("node1", "203.0.113.11"),
+                                              ("node2", "203.0.113.12")]), lab_facts())
+    text = _plain(whatif_view(state))
+    assert text[0] == "VI_CLUSTER  MASTER now: node1"
+    assert "  node1  base 120 · effective now 120" in text
+    tie = next(t for t in text if t.startswith("    if monitor_nginx (-20) fails on node1"))
+    assert "MASTER node1" in tie
+    assert "equal to node2's 100" in tie
+    assert any("the VIP stays on node1 while monitor_nginx fails there" in t for t in text)
+
+
+def test_whatif_view_without_priorities() -> None:
+    assert _plain(whatif_view(initial_state("x", [("a", "192.0.2.1")]))) == [
+        "no VRRP instance yet"
+    ]
+
+
+ENTRIES = [
+    {"id": "old", "phase": "started", "time": "2026-11-25T10:00:00+00:00", "cluster": "c",
+     "node": "node1", "action": "stop nginx", "command": "systemctl stop nginx"},
+    {"id": "a1", "phase": "started", "time": "2026-11-25T16:00:00+00:00", "cluster": "c",
+     "node": "node1", "action": "stop nginx", "command": "systemctl stop nginx"},
+    {"id": "a1", "phase": "completed", "time": "2026-11-25T16:00:01+00:00", "cluster": "c",
+     "node": "node1", "result": "ok", "exit_status": 0, "duration_s": 0.21},
+    {"id": "a2", "phase": "started", "time": "2026-11-25T16:01:00+00:00", "cluster": "c",
+     "node": "node2", "action": "start keepalived", "command": "systemctl start keepalived"},
+    {"id": "a2", "phase": "completed", "time": "2026-11-25T16:01:31+00:00", "cluster": "c",
+     "node": "node2", "result": "unknown", "exit_status": None, "duration_s": 30.0},
+    {"id": "a3", "phase": "refused", "time": "2026-11-25T16:02:00+00:00", "cluster": "c",
+     "node": "node2", "command": "systemctl stop nginx", "reason": "read-only"},
+    {"id": "a4", "phase": "started", "time": "2026-11-25T16:03:00+00:00", "cluster": "other",
+     "node": "x", "command": "systemctl stop nginx"},
+    {"id": "a5", "phase": "started", "time": "not a time", "cluster": "c"},
+]
+
+
+def test_command_log_lines_this_session_only() -> None:
+    from datetime import datetime
+
+    since = datetime.fromisoformat("2026-11-25T15:00:00+00:00").timestamp()
+    lines = _plain(command_lines(session_entries(ENTRIES, "c", since)))
+    assert len(lines) == 3
+    assert lines[0].endswith("node1      $ systemctl stop nginx  exit 0 · 0.21 s")
+    assert lines[1].endswith("node2      $ systemctl start keepalived  exit ? · 30.0 s")
+    assert lines[2].endswith("$ systemctl stop nginx  refused: read-only")
+    roles = [line[-1][1] for line in command_lines(session_entries(ENTRIES, "c", since))]
+    assert roles == ["healthy", "anomaly", "anomaly"]
+
+
+def test_command_log_empty() -> None:
+    assert _plain(command_lines([])) == ["no command has run in this session"]
+
+
+async def test_keys_show_whatif_and_the_commands_an_action_ran(tmp_path: Path) -> None:
+    app = console(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        assert app.main.query_one("#panes", ContentSwitcher).current == "whatif"
+        whatif = str(app.main.query_one("#whatif-text", Static).render())
+        assert "if monitor_nginx (-20) fails on node1" in whatif
+        await pilot.press("o")
+        commands = app.main.query_one("#commands-text", Static)
+        assert "no command has run in this session" in str(commands.render())
+        await pilot.press("a", "1", "y")
+        await until(pilot, lambda: "exit 0" in str(commands.render()))
+        text = str(commands.render())
+        assert "node1" in text
+        assert "$ systemctl stop nginx" in text
+        assert SECRET not in text
+    assert runner(app, "node1").commands == ["systemctl stop nginx"]

@@ -5,8 +5,9 @@ the same transitions with the same causes, and the same keepalived log events in
 Order is compared per node: lines from two nodes logged in the same second reach the console over
 separate streams, so their interleaving is a race on real nodes and says nothing about keepalived.
 
-Run only under the lab lock: `flock /var/lib/kaconsole/lab.lock python -m pytest
-tests/integration/test_demo_fidelity.py`.
+The lab fixture queues on /var/lib/kaconsole/lab.lock itself: run `python -m pytest
+tests/integration/test_demo_fidelity.py` plainly (inside `flock` on the same file the fixture
+waits for its own caller until it gives up and skips).
 """
 
 from __future__ import annotations

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 STARTUP_WINDOW = 8.0
 #: A peer's resignation (priority 0, stop, fault) explains a takeover this soon after it.
 RESIGN_WINDOW = 5.0
+#: The detail of a stop seen only by the service poll (state.py): keepalived may have been
+#: killed (SIGKILL, OOM) without sending priority 0, so it is no resignation by itself.
+POLLED_STOP = "keepalived is not running"
 #: After a priority 0 advert the backup waits its skew (< 1 s) and logs "Receive advertisement
 #: timeout" (seen on keepalived 2.2.7): a timeout this soon after is the resignation's.
 ZERO_TO_TIMEOUT = 2.0
@@ -223,6 +226,7 @@ def _peer_resignation(
             and tr.node != node.name
             and tr.from_state is VrrpState.MASTER
             and tr.to_state in (VrrpState.STOP, VrrpState.FAULT)
+            and tr.detail != POLLED_STOP
         ):
             return tr.node, tr.at
     vrid = inst.vrid

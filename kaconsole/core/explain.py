@@ -20,6 +20,8 @@ from kaconsole.core.facts import ServiceState
 from kaconsole.core.state import ClusterState, NodeState, Transition
 
 _UNKNOWN = "why keepalived left MASTER on"
+#: Log times are often whole seconds: an action may seem up to a second later than its effect.
+LOG_SLACK = 1.0
 #: An operator's action explains a stop this long after it (a track script runs every few s).
 ACTION_WINDOW = 30.0
 
@@ -115,7 +117,7 @@ def why_stopped(
     acted = [
         a
         for a in actions
-        if a.node == stop.node and (at is None or 0 <= at - a.at <= ACTION_WINDOW)
+        if a.node == stop.node and (at is None or -LOG_SLACK <= at - a.at <= ACTION_WINDOW)
     ]
     if acted:
         last = acted[-1]

@@ -76,6 +76,8 @@ def infer_cause(
         and at is not None
         and 0 <= at - node.started_at <= STARTUP_WINDOW
     )
+    if started and _master_heard_since(state, node, inst):
+        started = False  # it started as a BACKUP under a live MASTER: no startup election
     ev = inst.evidence
     if to is VrrpState.MASTER:
         return _why_master(state, node, inst, at, started)
@@ -170,6 +172,18 @@ def _expected(inst: InstanceState, timer: Callable[[int, float, int], float]) ->
 
 def _within(items: tuple[Evidence, ...], at: float | None, window: float) -> list[Evidence]:
     return [e for e in items if at is None or e.at is None or 0 <= at - e.at <= window]
+
+
+def _master_heard_since(state: ClusterState, node: NodeState, inst: InstanceState) -> bool:
+    """A peer advertised (priority > 0) after this node's keepalived started."""
+    if inst.vrid is None or node.started_at is None:
+        return False
+    return any(
+        seen.advert.priority > 0
+        and seen.advert.ts > node.started_at
+        and not (node.addresses and src in node.addresses)
+        for src, seen in state.wire.get(inst.vrid, {}).items()
+    )
 
 
 def _silent_master(

@@ -141,3 +141,16 @@ def test_state_disagreeing_with_the_wire() -> None:
         f"adverts for VI_1 come from node1 ({ADDR['node1']}), which claims BACKUP",
         "node2 claims MASTER of VI_1 but no capture sees its adverts",
     ]
+
+
+def test_a_master_silent_soon_after_startup_is_a_timeout_not_the_startup_election() -> None:
+    facts = [
+        log("node2", 0, LogKind.DAEMON, None, action="start"),
+        entered("node2", 0.1, "BACKUP"),
+        *[advert("node2", 0.5 + k, "node1", 120) for k in range(3)],
+        entered("node2", 6.2, "MASTER"),  # within the startup window, 3.7 s after the last
+    ]
+    state = fold(started_pair(), [ServiceObserved("node1", "keepalived", ServiceState.STOPPED, 0)])
+    state = fold(state, facts)
+    takeover = state.transitions[-1]
+    assert (takeover.node, takeover.cause) == ("node2", "advert_timeout")

@@ -12,15 +12,17 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kaconsole.core.inventory import Cluster
+from kaconsole.drills.observe import ProbeFn
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
+from kaconsole.engine.probe import probe
 from kaconsole.errors import InputError
 from kaconsole.ui import keymap
 from kaconsole.ui.bridge import pump
 from kaconsole.ui.journal import Journal
 from kaconsole.ui.screens.confirm import Confirm
-from kaconsole.ui.screens.drills import BUILTIN, NOTICE
+from kaconsole.ui.screens.drills import BUILTIN, ask_to_start
 from kaconsole.ui.screens.main import MainScreen
 from kaconsole.ui.themes import DEFAULTS, load_themes
 
@@ -44,6 +46,7 @@ class KaConsoleApp(App[int]):
         save_dir: Path,
         pane_lines: int,
         run_sessions: bool,
+        prober: ProbeFn = probe,
     ) -> None:
         super().__init__()
         self.cluster = cluster
@@ -57,6 +60,8 @@ class KaConsoleApp(App[int]):
         self.pane_lines = pane_lines
         self.run_sessions = run_sessions
         self.drill_running = False
+        #: How drills probe the VIP (the demo answers from its simulated world).
+        self.prober = prober
         self.missed = 0
         self.themes = load_themes()
         for t in self.themes.values():
@@ -121,9 +126,9 @@ class KaConsoleApp(App[int]):
                 continue
             run = partial(self.main.call_later, self.main.run_action, c.action)
             yield SystemCommand(c.label, f"{keymap.key_label(c.keys)}: {c.description}", run)
-        for name, what in BUILTIN:
-            notice = partial(self.notify, f"{name}: {what}. {NOTICE}", timeout=8)
-            yield SystemCommand(f"Drill: {name}", what, notice)
+        for name, title in BUILTIN:
+            start = partial(ask_to_start, self, name)
+            yield SystemCommand(f"Drill: {name}", f"{title} (shows its steps, asks)", start)
         yield from super().get_system_commands(screen)
 
 
@@ -139,6 +144,7 @@ def make_app(
     save_dir: Path | None = None,
     pane_lines: int = PANE_LINES,
     run_sessions: bool = True,
+    prober: ProbeFn = probe,
 ) -> KaConsoleApp:
     """The console on `cluster`: over SSH by default, or the given sessions or monitor."""
     available = load_themes()
@@ -155,4 +161,5 @@ def make_app(
         save_dir=save_dir or Path.cwd(),
         pane_lines=pane_lines,
         run_sessions=run_sessions,
+        prober=prober,
     )

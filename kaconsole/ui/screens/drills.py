@@ -1,32 +1,57 @@
-"""Drills (`d`): the built-in drills of CONTRACTS.md section 9. Running them from the console
-arrives with the drill runner; until then the list says how each one goes."""
+"""Drills (`d`): pick a built-in drill; enter shows its steps and asks to start it.
+
+While a drill runs (or its screen still shows a result nobody closed), `d` goes back to it
+instead: one drill at a time.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Label, Static
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
 
-#: Built-in drills by name, as CONTRACTS.md section 9 describes them.
-BUILTIN = (
-    (
-        "nginx-failover",
-        "stop nginx on the MASTER; the track script stops keepalived; the VIP moves",
-    ),
-    ("recovery", "start nginx and keepalived on the failed node; the VIP returns by preemption"),
-    ("keepalived-stop", "stop keepalived on the MASTER"),
-    ("split-brain-check", "one advert source per VRID, no VIP on two nodes"),
-)
+from kaconsole.drills.runbook import builtin_names, load_drill
+from kaconsole.errors import KaconsoleError
+from kaconsole.ui.drillview import preview
+from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.screens.drill_run import NAME, start_drill
 
-NOTICE = "Drills run from the console in a later version; the list shows what each one does."
+if TYPE_CHECKING:
+    from kaconsole.ui.app import KaConsoleApp
+
+#: The built-in drills (CONTRACTS.md section 9) and their titles, as the picker lists them.
+BUILTIN: tuple[tuple[str, str], ...] = tuple((n, load_drill(n).title) for n in builtin_names())
+HINT = "enter: see the steps and start (asks first) · escape: close"
+
+
+def ask_to_start(app: KaConsoleApp, name: str) -> None:
+    """The drill's description and steps in the confirmation dialog; yes starts it."""
+    if app.is_screen_installed(NAME) and app.drill_running:
+        app.notify("a drill is running: d shows it", severity="warning", timeout=5)
+        return
+    try:
+        runbook = load_drill(name)
+    except KaconsoleError as exc:
+        app.notify(str(exc), severity="error", timeout=8)
+        return
+    effect = preview(runbook)
+    if app.read_only:
+        effect += ("read-only console: the drill's actions will be refused",)
+
+    def chosen(ok: bool | None) -> None:
+        if ok:
+            start_drill(app, runbook)
+
+    app.push_screen(Confirm(f"Start drill {name}: {runbook.title}?", effect), chosen)
 
 
 class Drills(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,d,enter", "close", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q,d", "close", "Close")]
     DEFAULT_CSS = """
     Drills { align: center middle; }
     Drills > Vertical {
@@ -34,15 +59,29 @@ class Drills(ModalScreen[None]):
         background: $surface; padding: 1 2;
     }
     Drills .title { text-style: bold; }
+    Drills OptionList { height: auto; max-height: 12; margin-top: 1; }
     Drills .hint { color: $muted; margin-top: 1; }
     """
 
     def compose(self) -> ComposeResult:
-        width = max(len(name) for name, _ in BUILTIN)
+        width = max(len(n) for n, _ in BUILTIN)
+        options = [Option(f"{n:<{width}}  {title}", id=n) for n, title in BUILTIN]
         with Vertical():
             yield Label("Drills", classes="title")
-            yield Static("\n".join(f"{n:<{width}}  {d}" for n, d in BUILTIN), markup=False)
-            yield Static(NOTICE, classes="hint", markup=False)
+            yield OptionList(*options)
+            yield Static(HINT, classes="hint", markup=False)
+
+    def on_mount(self) -> None:
+        if self.app.is_screen_installed(NAME):
+            self.app.switch_screen(NAME)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        name = event.option.id
+        self.dismiss(None)
+        if name is not None:
+            # from the app, not this screen: the dialog's answer must not go to a closed screen
+            self.app.call_later(ask_to_start, cast("KaConsoleApp", self.app), name)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -1,0 +1,189 @@
+"""Drills through the console on the demo's simulated nodes: `d`, pick, confirm, follow the steps.
+
+Probes ask the simulated world who serves the VIP (nothing leaves the machine).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import OptionList, Static
+from uikit import until
+
+from kaconsole.commands.demo import DEMO_CLUSTER
+from kaconsole.core.facts import ProbeResult
+from kaconsole.core.inventory import VipProbe, load_cluster
+from kaconsole.drills.runbook import builtin_names
+from kaconsole.engine.audit import AuditLog
+from kaconsole.transport.sim import DemoCluster, demo_sessions
+from kaconsole.ui.app import KaConsoleApp, make_app
+from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.screens.drill_run import NAME, DrillRun
+from kaconsole.ui.screens.drills import Drills
+
+SIZE = (140, 45)
+
+
+def demo_app(tmp_path: Path, speed: float = 10.0) -> tuple[KaConsoleApp, DemoCluster]:
+    cluster = load_cluster(DEMO_CLUSTER)
+    demo = demo_sessions(cluster, speed=speed)
+
+    async def prober(spec: VipProbe) -> ProbeResult:
+        who, at = demo.world.vip_server(), time.time()
+        if who is None:
+            return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
+        return ProbeResult(spec.url, True, at, 0.001, 200, who)
+
+    app = make_app(cluster, sessions=demo, cluster_file=str(DEMO_CLUSTER),
+                   audit=AuditLog(tmp_path / "audit.jsonl"), save_dir=tmp_path, prober=prober)
+    return app, demo
+
+
+def reports(folder: Path) -> dict[str, tuple[str, dict[str, object]]]:
+    """The drill reports written to `folder` (JSON with its Markdown beside), by name pattern."""
+    found = {}
+    for path in folder.glob("*.json"):
+        assert path.with_suffix(".md").exists()
+        pattern = re.sub(r"-\d{8}-\d{6}\.json$", "-*.json and .md", path.name)
+        found[pattern] = (str(path), json.loads(path.read_text()))
+    return found
+
+
+def showing(app: KaConsoleApp) -> Screen[object]:
+    return app.screen
+
+
+def steps_text(screen: DrillRun) -> str:
+    return str(screen.query_one("#drill-steps", Static).render())
+
+
+async def drill_screen(pilot: Pilot[int], app: KaConsoleApp) -> DrillRun:
+    """The drill screen once started (a confirmation from the drill may already be above it)."""
+    await until(pilot, lambda: any(isinstance(s, DrillRun) for s in app.screen_stack))
+    return next(s for s in app.screen_stack if isinstance(s, DrillRun))
+
+
+async def pick(pilot: Pilot[int], app: KaConsoleApp, name: str) -> None:
+    """`d`, move to `name` in the list, enter: the start confirmation shows."""
+    await pilot.press("d")
+    assert isinstance(app.screen, Drills)
+    options = app.screen.query_one(OptionList)
+    index = next(i for i in range(options.option_count)
+                 if options.get_option_at_index(i).id == name)
+    options.highlighted = index
+    await pilot.press("enter")
+    assert isinstance(app.screen, Confirm)
+
+
+async def test_nginx_failover_runs_through_the_drill_screen_and_passes(tmp_path: Path) -> None:
+    app, demo = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pick(pilot, app, "nginx-failover")
+        dialog = app.screen
+        assert isinstance(dialog, Confirm)
+        assert "nginx-failover" in dialog.title_text
+        assert any("Stop nginx on $master" in line for line in dialog.effect)
+        await pilot.press("y")
+        screen = await drill_screen(pilot, app)
+        assert app.drill_running
+        # the drill's own confirm step asks through the same dialog; cancel is the default
+        await until(pilot, lambda: isinstance(app.screen, Confirm), timeout=20)
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.title_text == "Stop nginx on node1 now?"
+        assert "▶ running" in steps_text(screen)
+        assert "Stop nginx on node1" in steps_text(screen)
+        await pilot.press("y")
+        await until(pilot, lambda: not app.drill_running, timeout=40)
+        assert showing(app) is screen
+        report = screen.report
+        assert report.result == "passed", report.steps
+        assert demo.world.vip_server() == "node2"
+        text = steps_text(screen)
+        assert text.count("✓ passed") == len(report.steps)
+        result = str(screen.query_one("#drill-result", Static).render())
+        assert "failover" in result
+        assert "client outage" in result
+        saved = reports(tmp_path)
+        assert list(saved) == ["kaconsole-demo-drill-nginx-failover-*.json and .md"]
+        path, data = saved["kaconsole-demo-drill-nginx-failover-*.json and .md"]
+        assert path in result.replace("\n", "")
+        assert data["result"] == "passed"
+        await pilot.press("escape")
+        assert showing(app) is app.main
+        assert not app.is_screen_installed(NAME)
+    audited = [(e["action"], e["phase"]) for e in AuditLog(tmp_path / "audit.jsonl").read()]
+    assert audited == [("stop nginx", "started"), ("stop nginx", "completed")]
+
+
+async def test_abort_offers_the_rollback_which_restores_the_start(tmp_path: Path) -> None:
+    app, demo = demo_app(tmp_path, speed=1.0)  # slow enough to step away mid-failover
+    async with app.run_test(size=SIZE) as pilot:
+        await pick(pilot, app, "nginx-failover")
+        await pilot.press("y")
+        screen = await drill_screen(pilot, app)
+        await until(pilot, lambda: isinstance(app.screen, Confirm), timeout=20)
+        await pilot.press("y")  # stop nginx on node1 now
+        # leave for the main screen while the VIP moves: the drill keeps running
+        await until(pilot, lambda: app.screen is screen)
+        await pilot.press("escape")
+        assert showing(app) is app.main
+        assert app.drill_running
+        await pilot.press("d")
+        assert showing(app) is screen  # `d` comes back to the running drill
+        await pilot.press("x")
+        await until(pilot, lambda: isinstance(app.screen, Confirm), timeout=20)
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.title_text.startswith("Run the rollback (5 steps)")
+        assert any("restart keepalived on node1" in line.lower() for line in app.screen.effect)
+        await pilot.press("y")
+        await until(pilot, lambda: not app.drill_running, timeout=60)
+        report = screen.report
+        assert report.result == "aborted"
+        assert [r.status for r in report.rollback] == ["passed"] * 5
+        assert "Rollback" in steps_text(screen)
+        assert demo.world.vip_server() == "node1"
+
+
+async def test_declining_the_start_runs_nothing(tmp_path: Path) -> None:
+    app, _ = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pick(pilot, app, "split-brain-check")
+        await pilot.press("n")
+        assert showing(app) is app.main
+        assert not app.drill_running
+        assert not app.is_screen_installed(NAME)
+    assert reports(tmp_path) == {}
+
+
+async def test_q_on_the_drill_screen_asks_first(tmp_path: Path) -> None:
+    app, _ = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pick(pilot, app, "split-brain-check")
+        await pilot.press("y")
+        await drill_screen(pilot, app)
+        await pilot.press("q")
+        assert isinstance(app.screen, Confirm)
+        assert app.screen.title_text == "Quit while a drill runs?"
+        await pilot.press("n")
+        assert isinstance(app.screen, DrillRun)
+        assert app.is_running
+
+
+async def test_d_lists_every_builtin_drill_with_its_title(tmp_path: Path) -> None:
+    app, _ = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, Drills)
+        options = app.screen.query_one(OptionList)
+        prompts = [str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count)]
+        assert [p.split()[0] for p in prompts] == builtin_names()
+        assert any(p.endswith("nginx fails on the MASTER; the VIP moves to the BACKUP")
+                   for p in prompts)
+        await pilot.press("escape")
+        assert showing(app) is app.main

@@ -7,16 +7,28 @@ test_state.py with one piece of evidence added.
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
+from kaconsole.core.advert import decode
 from kaconsole.core.anomalies import find_anomalies, summarize
 from kaconsole.core.confparse import parse_config
-from kaconsole.core.events import LogKind
-from kaconsole.core.facts import ConfigObserved, LogSeen, ServiceObserved, ServiceState
+from kaconsole.core.events import Advert, LogKind
+from kaconsole.core.facts import (
+    AddressesObserved,
+    AdvertSeen,
+    ConfigObserved,
+    LogSeen,
+    ServiceObserved,
+    ServiceState,
+)
 from kaconsole.core.heal import heal_findings
+from kaconsole.core.pcapstream import PcapStream
+from kaconsole.core.polls import parse_ip_addr
 from kaconsole.core.state import ClusterState, fold, initial_state
 from tests.unit.core.test_causes_chain import _console
 from tests.unit.core.test_state import ADDR, addrs, advert, entered, log, started_pair
+from tests.unit.core.test_state_lab_logs import lab_facts
 
 
 def _split(state: ClusterState) -> dict[str, object]:
@@ -154,3 +166,31 @@ def test_a_master_silent_soon_after_startup_is_a_timeout_not_the_startup_electio
     state = fold(state, facts)
     takeover = state.transitions[-1]
     assert (takeover.node, takeover.cause) == ("node2", "advert_timeout")
+
+
+def test_the_labs_captured_split_brain_is_vrrp_blocked(data_dir: Path) -> None:
+    """The lab run's split brain (node2 deaf to VRRP): logs, node2's capture, `ip addr`."""
+    lab = data_dir / "lab"
+    end = datetime.fromisoformat("2026-11-25T15:32:28").timestamp()
+    facts = [f for f in lab_facts(data_dir) if not isinstance(f, LogSeen)
+             or (f.event.ts is not None and f.event.ts.timestamp() <= end)]
+    records = PcapStream().feed((lab / "adverts.pcap").read_bytes())
+    adverts = [a for a in map(decode, records) if isinstance(a, Advert) and a.ts <= end]
+    state = fold(initial_state("lab", [("node1", "203.0.113.11"), ("node2", "203.0.113.12")]),
+                 sorted([*facts, *(AdvertSeen("node2", a) for a in adverts)], key=_when))
+    state = fold(state, [
+        AddressesObserved(n, parse_ip_addr((lab / f"ip-addr-splitbrain-{n}.json").read_text()),
+                          end)
+        for n in ("node1", "node2")
+    ])
+    split = _split(state)
+    assert split["cause"] == "vrrp_blocked"
+    assert "VRRP is dropped on node2 (firewall)" in str(split["message"])
+
+
+def _when(fact: object) -> float:
+    if isinstance(fact, AdvertSeen):
+        return fact.advert.ts
+    if isinstance(fact, LogSeen) and fact.event.ts is not None:
+        return fact.event.ts.timestamp()
+    return 0.0

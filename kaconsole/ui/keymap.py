@@ -90,6 +90,8 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("y", "confirm (when the node's name must be typed: type it, then enter)"),
     ("n / escape", "cancel (the default)"),
     ("ctrl+p", "command palette: every action and drill"),
+    ("x", "on the drill screen: abort at the current step (the rollback is then offered); "
+          "escape goes back while the drill runs on, d returns to it"),
 )
 
 _KEY_NAMES = {"question_mark": "?", "slash": "/"}

@@ -160,7 +160,7 @@ async def test_declining_the_start_runs_nothing(tmp_path: Path) -> None:
     assert reports(tmp_path) == {}
 
 
-async def test_q_on_the_drill_screen_asks_first(tmp_path: Path) -> None:
+async def test_q_asks_first_and_quitting_stops_the_drill(tmp_path: Path) -> None:
     app, _ = demo_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await pick(pilot, app, "split-brain-check")
@@ -172,6 +172,12 @@ async def test_q_on_the_drill_screen_asks_first(tmp_path: Path) -> None:
         await pilot.press("n")
         assert isinstance(app.screen, DrillRun)
         assert app.is_running
+        await pilot.press("q", "y")
+    assert app.return_value == 0
+    # the drill stopped with the console; its report says so
+    [(_, data)] = reports(tmp_path).values()
+    assert data["result"] == "aborted"
+    assert data["notes"][-1] == "the drill was stopped (its console quit)"  # type: ignore[index]
 
 
 async def test_d_lists_every_builtin_drill_with_its_title(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from kaconsole.core.anomalies import Anomaly, InstanceSummary, summaries
 from kaconsole.core.effects import election
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
+from kaconsole.core.explain import explain
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.state import ClusterState, InstanceState, NodeState, Transition
 from kaconsole.core.vrrp import elect, master_down_interval
@@ -245,7 +246,7 @@ def diagram(state: ClusterState, summary: InstanceSummary) -> Diagram:
     last = summary.last_transition
     last_text = (
         f"last: {last.node} {last.from_state.value} → {last.to_state.value} at "
-        f"{clock_text(last.at)} ({last.cause}): {last.detail}"
+        f"{clock_text(last.at)} ({last.cause}): {explain(state, last).detail}"
         if last
         else "last: no transition seen yet"
     )

@@ -89,3 +89,22 @@ async def test_keys_show_whatif_and_the_commands_an_action_ran(tmp_path: Path) -
         assert "$ systemctl stop nginx" in text
         assert SECRET not in text
     assert runner(app, "node1").commands == ["systemctl stop nginx"]
+
+
+def test_the_state_diagram_carries_the_cause_chain(data_dir: Path) -> None:
+    from kaconsole.core.anomalies import summarize
+    from kaconsole.core.facts import ServiceObserved, ServiceState
+    from kaconsole.ui.present import diagram
+    from tests.unit.core.test_state_lab_logs import lab_facts as recorded
+
+    state = initial_state("lab", [("node1", "198.51.100.11"), ("node2", "198.51.100.12")])
+    for fact in recorded(data_dir):
+        state = fold(state, [fact])
+        if state.transitions and state.transitions[-1].cause == "priority_zero":
+            break
+    state = fold(state, [ServiceObserved("node1", "nginx", ServiceState.STOPPED,
+                                         state.clock or 0.0)])
+    text = diagram(state, summarize(state, "VI_CLUSTER")).last_text
+    assert text.startswith("last: node2 BACKUP → MASTER at ")
+    assert ("(priority_zero): nginx is stopped on node1 (service poll) -> its track script "
+            "stopped keepalived -> node1 sent priority 0 -> took over after the skew") in text

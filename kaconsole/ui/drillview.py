@@ -140,13 +140,23 @@ class ProbeTally:
         return max(self.longest, ongoing)
 
 
+def trigger_started(report: DrillReport, runbook: Runbook) -> float | None:
+    """When the drill's trigger action (the one the failover is measured from) started."""
+    for step, rec in zip(runbook.steps, report.steps, strict=False):
+        if step.trigger:
+            return rec.started_at
+    return None
+
+
 def live_lines(tally: ProbeTally, masters: Sequence[str], holders: Sequence[str],
-               now: float) -> list[Seg]:
+               now: float, trigger_at: float | None = None) -> list[Seg]:
     """The live measurements: who is MASTER and holds the VIP, what the VIP probes answer."""
     segs: list[Seg] = [
         ("MASTER ", "muted"), (", ".join(masters) or "none", "vrrp-master" if masters else "down"),
         ("   VIP on ", "muted"), (", ".join(holders) or "no node", "" if holders else "down"),
     ]
+    if trigger_at is not None:
+        segs.append((f"   trigger +{max(now - trigger_at, 0.0):.1f} s", "muted"))
     last = tally.last
     if last is None:
         return segs

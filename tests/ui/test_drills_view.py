@@ -22,6 +22,7 @@ from kaconsole.ui.drillview import (
     section_rows,
     status_label,
     timer,
+    trigger_started,
 )
 
 #: A fixed "now" for every screen drawn from `midrun()`.
@@ -129,6 +130,14 @@ def test_probe_tally_measures_the_outage_so_far_from_sampled_probes() -> None:
 
 def test_live_line_says_when_no_node_is_master() -> None:
     assert text(live_lines(ProbeTally(), [], [], NOW)) == "MASTER none   VIP on no node"
+
+
+def test_live_line_counts_from_the_trigger_action() -> None:
+    report, book = midrun(), load_drill("nginx-failover")
+    assert trigger_started(report, book) == NOW - 1.4  # step 3 stops nginx: trigger: true
+    line = text(live_lines(ProbeTally(), ["node1"], ["node1"], NOW, NOW - 1.4))
+    assert line.endswith("VIP on node1   trigger +1.4 s")
+    assert trigger_started(report, load_drill("split-brain-check")) is None
 
 
 def test_result_lines_give_the_measurements_and_the_report_path(tmp_path: Path) -> None:

@@ -33,6 +33,7 @@ from kaconsole.ui.drillview import (
     report_path,
     result_lines,
     section_rows,
+    trigger_started,
 )
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.widgets.styled import line_content, lines_content
@@ -152,7 +153,9 @@ class DrillRun(Screen[None]):
         if instance is not None and self.report.result == "running":
             self.tally.feed(state.probe)
             s = summarize(state, instance)
-            live.update(line_content(live_lines(self.tally, s.masters, s.vip_holders, now)))
+            trigger = trigger_started(self.report, self.runner.runbook)
+            live.update(line_content(live_lines(self.tally, s.masters, s.vip_holders, now,
+                                                trigger)))
         live.display = instance is not None and self.report.result == "running"
         result = self.query_one("#drill-result", Static)
         done = self.report.result != "running"

@@ -57,7 +57,7 @@ def operator_actions(entries: Iterable[Mapping[str, Any]]) -> tuple[OperatorActi
             continue
         try:
             at = datetime.fromisoformat(when).timestamp()
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         command = e.get("command")
         out.append(OperatorAction(node, action, at, command if isinstance(command, str) else ""))

@@ -54,7 +54,7 @@ def session_entries(
     for e in entries:
         try:
             at = datetime.fromisoformat(str(e.get("time"))).timestamp()
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         if e.get("cluster") == cluster and at >= since:
             out.append(e)
@@ -78,7 +78,7 @@ def command_lines(entries: Iterable[Mapping[str, Any]]) -> list[list[Seg]]:
         s = started[key]
         lines.append([
             (f"{_clock(s.get('time'))} ", "muted"),
-            (f"{s.get('node', '-'):<10} ", ""),
+            (f"{s.get('node', '-')!s:<10} ", ""),
             (f"$ {s.get('command', '')}", ""),
             _result(s, ended.get(key)),
         ])
@@ -99,5 +99,5 @@ def _result(start: Mapping[str, Any], end: Mapping[str, Any] | None) -> Seg:
 def _clock(value: Any) -> str:
     try:
         return datetime.fromisoformat(str(value)).astimezone().strftime("%H:%M:%S")
-    except ValueError:
+    except (ValueError, OverflowError):
         return "--:--:--"

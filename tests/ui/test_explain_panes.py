@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from textual.widgets import ContentSwitcher, Static
 from uikit import SECRET, console, lab_facts, runner, until
 
@@ -108,3 +110,20 @@ def test_the_state_diagram_carries_the_cause_chain(data_dir: Path) -> None:
     assert text.startswith("last: node2 BACKUP → MASTER at ")
     assert ("(priority_zero): nginx is stopped on node1 (service poll) -> its track script "
             "stopped keepalived -> node1 sent priority 0 -> took over after the skew") in text
+
+
+_value = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+          | st.lists(st.integers(), max_size=2) | st.datetimes().map(lambda d: d.isoformat()))
+_entry = st.dictionaries(
+    st.sampled_from(["id", "phase", "time", "cluster", "node", "command", "result",
+                     "exit_status", "duration_s", "reason"]),
+    _value | st.sampled_from(["started", "completed", "refused", "2026-11-25T16:00:00+00:00"]),
+    max_size=10,
+)
+
+
+@given(st.lists(_entry, max_size=6))
+def test_any_audit_entries_render_without_error(entries: list[dict[str, object]]) -> None:
+    lines = command_lines(session_entries(entries, "c", 0.0))
+    assert lines
+    assert all(isinstance(text, str) for line in lines for text, _ in line)

@@ -186,8 +186,11 @@ _json = st.recursive(
 )
 
 
-@given(st.lists(st.dictionaries(st.sampled_from(["phase", "time", "node", "action", "command"]),
-                                _json | st.just("started"), max_size=5), max_size=5))
+_field = _json | st.just("started") | st.datetimes().map(lambda d: d.isoformat())
+_keys = st.sampled_from(["phase", "time", "node", "action", "command"])
+
+
+@given(st.lists(st.dictionaries(_keys, _field, max_size=5), max_size=5))
 def test_operator_actions_never_raise(entries: list[dict[str, object]]) -> None:
     for act in operator_actions(entries):
         assert isinstance(act.node, str)

@@ -260,6 +260,13 @@ def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[s
     if len(prints) > 1:
         return "auth_mismatch", "the masters' adverts carry different passwords"
     clock = state.clock or 0.0
+    other_vips = _signed(state, "vip_mismatch", clock)
+    if other_vips:
+        return "vrid_collision", (
+            f"keepalived on {', '.join(other_vips)} receives adverts for VRID {s.vrid} with "
+            "another VIP list: another router uses this VRID (or the nodes' "
+            "virtual_ipaddress differ)"
+        )
     refused = _auth_refused(state, s.name, clock)
     if refused:
         return (
@@ -270,17 +277,20 @@ def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[s
     unicast = _unicast_mismatch(state, s.name)
     if unicast:
         return "unicast_mismatch", unicast
-    starving = [
-        n.name
-        for n in state.nodes
-        if clock - n.signs.get("timer_expired", float("-inf")) <= _SIGN_WINDOW
-    ]
+    starving = _signed(state, "timer_expired", clock)
     if starving:
         return "cpu_starvation", f"VRRP thread timer expired on {', '.join(starving)}"
     blocked = _blocked(state, s, live)
     if blocked:
         return "vrrp_blocked", blocked
     return "unknown", "the evidence does not show why"
+
+
+def _signed(state: ClusterState, tag: str, clock: float) -> list[str]:
+    """Nodes whose log showed this sign recently."""
+    return [
+        n.name for n in state.nodes if clock - n.signs.get(tag, float("-inf")) <= _SIGN_WINDOW
+    ]
 
 
 def _auth_refused(state: ClusterState, name: str, clock: float) -> list[str]:

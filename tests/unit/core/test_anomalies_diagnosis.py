@@ -194,3 +194,13 @@ def _when(fact: object) -> float:
     if isinstance(fact, LogSeen) and fact.event.ts is not None:
         return fact.event.ts.timestamp()
     return 0.0
+
+
+def test_another_vip_list_on_our_vrid_is_a_collision() -> None:
+    state = fold(started_pair(), [
+        entered("node2", 20, "MASTER"),
+        log("node2", 19.5, LogKind.OTHER, tag="vip_mismatch"),
+    ])
+    split = _split(state)
+    assert split["cause"] == "vrid_collision"
+    assert "node2 receives adverts for VRID 51 with another VIP list" in str(split["message"])

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from kaconsole.core.anomalies import summarize
@@ -15,9 +14,7 @@ from kaconsole.core.facts import ProbeResult
 from kaconsole.core.inventory import VipProbe
 from kaconsole.core.state import ClusterState
 from kaconsole.drills.measure import Sample
-from kaconsole.engine.monitor import ClusterMonitor
-
-ProbeFn = Callable[[VipProbe], Awaitable[ProbeResult]]
+from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 
 #: Probes in flight at once; past this a hung path would only pile up threads.
 MAX_IN_FLIGHT = 8

@@ -23,7 +23,7 @@ from kaconsole.core.state import ClusterState
 from kaconsole.drills.conditions import check
 from kaconsole.drills.measure import measure
 from kaconsole.drills.model import ROLES, Runbook, Step, resolve, titled
-from kaconsole.drills.observe import Observer, ProbeFn
+from kaconsole.drills.observe import Observer
 from kaconsole.drills.preflight import (
     config_findings,
     expected_timers,
@@ -34,8 +34,7 @@ from kaconsole.drills.preflight import (
 )
 from kaconsole.drills.report import DrillReport, ReportWriter, StepRecord
 from kaconsole.engine.actions import ActionRequest, Actions
-from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.engine.probe import probe
+from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 from kaconsole.engine.status import DEFAULT_LISTEN, all_ready, listen_seconds
 from kaconsole.errors import ActionRefused, KaconsoleError
 
@@ -67,7 +66,7 @@ class DrillRunner:
         confirm: ConfirmFn,
         on_event: Callable[[DrillEvent], None] | None = None,
         report_path: Path | None = None,
-        prober: ProbeFn = probe,
+        prober: ProbeFn | None = None,
         probe_interval: float = 0.1,
         probe_timeout: float = 0.5,
         settle_timeout: float = 20.0,
@@ -78,7 +77,9 @@ class DrillRunner:
         self._confirm = confirm
         self._on_event = on_event
         self._writer = ReportWriter(report_path) if report_path is not None else None
-        self._observer = Observer(monitor, prober, interval=probe_interval, timeout=probe_timeout)
+        self._observer = Observer(
+            monitor, prober or monitor.probe, interval=probe_interval, timeout=probe_timeout
+        )
         self._settle_timeout = settle_timeout
         self._abort = asyncio.Event()
         self._instance: str | None = None

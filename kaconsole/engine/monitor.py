@@ -12,13 +12,14 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from kaconsole.core.facts import AdvertSeen, Fact, LogSeen
-from kaconsole.core.inventory import Cluster, Node
+from kaconsole.core.facts import AdvertSeen, Fact, LogSeen, ProbeResult
+from kaconsole.core.inventory import Cluster, Node, VipProbe
 from kaconsole.core.state import ClusterState, initial_state, reduce
+from kaconsole.engine.probe import probe
 from kaconsole.transport.node import NodeSession, SessionSettings
 from kaconsole.transport.runner import Runner
 
@@ -38,6 +39,7 @@ class Session(Protocol):
 
 
 SessionFactory = Callable[[Node, Sink], Session]
+ProbeFn = Callable[[VipProbe], Awaitable[ProbeResult]]
 
 
 def ssh_sessions(settings: SessionSettings | None = None) -> SessionFactory:
@@ -69,6 +71,9 @@ class ClusterMonitor:
         self.state = initial_state(cluster.name, [(n.name, n.host) for n in cluster.nodes])
         factory = sessions or ssh_sessions()
         self.sessions: dict[str, Session] = {n.name: factory(n, self.feed) for n in cluster.nodes}
+        #: HTTP through the VIP. Simulated sessions bring their own (`probe` on the factory),
+        #: so that nothing run on the demo ever reaches the network.
+        self.probe: ProbeFn = getattr(factory, "probe", probe)
         self._seq = 0
         self._appended = 0  # log events and adverts ever put in the rings
         self._logs: deque[tuple[int, LogSeen]] = deque(maxlen=log_capacity)

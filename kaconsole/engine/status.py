@@ -13,7 +13,6 @@ from kaconsole.core.inventory import Cluster
 from kaconsole.core.state import ClusterState, NodeState
 from kaconsole.core.vrrp import master_down_interval
 from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
-from kaconsole.engine.probe import probe
 
 #: Without a configuration to compute it from: keepalived's default (advert_int 1, priority 100).
 DEFAULT_LISTEN = 3.7
@@ -60,7 +59,7 @@ async def take_status(
         await monitor.wait_for(lambda s: all_ready(s, cluster), CONNECT_GRACE)
         await asyncio.sleep(listen if listen is not None else listen_seconds(monitor.state))
         if cluster.vip_probe is not None:
-            monitor.feed(await probe(cluster.vip_probe))
+            monitor.feed(await monitor.probe(cluster.vip_probe))
         return monitor.state
     finally:
         runner.cancel()

@@ -27,10 +27,11 @@ from kaconsole.core.facts import (
     DumpObserved,
     Fact,
     LogSeen,
+    ProbeResult,
     Reachability,
     ServiceObserved,
 )
-from kaconsole.core.inventory import Cluster, Node
+from kaconsole.core.inventory import Cluster, Node, VipProbe
 from kaconsole.core.logparse import parse_line
 from kaconsole.core.pcapstream import PcapStream
 from kaconsole.core.polls import PollError, parse_ip_addr, service_state
@@ -305,6 +306,15 @@ class DemoCluster:
 
     def __call__(self, node: Node, sink: Sink) -> SimSession:
         return SimSession(node, sink, self)
+
+    async def probe(self, spec: VipProbe) -> ProbeResult:
+        """HTTP through the demo's VIP, answered by the simulated nginx that holds it: the
+        demo never sends a packet (its `vip.demo` is not a real name)."""
+        who = self.world.vip_server()
+        at = time.time()
+        if who is None:
+            return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
+        return ProbeResult(spec.url, True, at, 0.001, 200, f"{who}\n")
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:

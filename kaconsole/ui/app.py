@@ -12,11 +12,9 @@ from textual.app import App, SystemCommand
 from textual.screen import Screen
 
 from kaconsole.core.inventory import Cluster
-from kaconsole.drills.observe import ProbeFn
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
-from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
-from kaconsole.engine.probe import probe
+from kaconsole.engine.monitor import ClusterMonitor, ProbeFn, SessionFactory
 from kaconsole.errors import InputError
 from kaconsole.ui import keymap
 from kaconsole.ui.bridge import pump
@@ -46,7 +44,7 @@ class KaConsoleApp(App[int]):
         save_dir: Path,
         pane_lines: int,
         run_sessions: bool,
-        prober: ProbeFn = probe,
+        prober: ProbeFn | None = None,
     ) -> None:
         super().__init__()
         self.cluster = cluster
@@ -60,8 +58,8 @@ class KaConsoleApp(App[int]):
         self.pane_lines = pane_lines
         self.run_sessions = run_sessions
         self.drill_running = False
-        #: How drills probe the VIP (the demo answers from its simulated world).
-        self.prober = prober
+        #: How drills probe the VIP: the monitor's, so the demo answers from its simulated world.
+        self.prober = prober or monitor.probe
         self.missed = 0
         self.themes = load_themes()
         for t in self.themes.values():
@@ -144,7 +142,7 @@ def make_app(
     save_dir: Path | None = None,
     pane_lines: int = PANE_LINES,
     run_sessions: bool = True,
-    prober: ProbeFn = probe,
+    prober: ProbeFn | None = None,
 ) -> KaConsoleApp:
     """The console on `cluster`: over SSH by default, or the given sessions or monitor."""
     available = load_themes()

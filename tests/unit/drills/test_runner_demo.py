@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -15,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from kaconsole.core.anomalies import summarize
-from kaconsole.core.facts import ProbeResult
-from kaconsole.core.inventory import Cluster, VipProbe, load_cluster
+from kaconsole.core.inventory import Cluster, load_cluster
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.runbook import load_drill
 from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
@@ -36,13 +34,6 @@ class Rig:
         self.asked: list[str] = []
         self.answer = True
 
-    async def probe(self, spec: VipProbe) -> ProbeResult:
-        who = self.demo.world.vip_server()
-        at = time.time()
-        if who is None:
-            return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
-        return ProbeResult(spec.url, True, at, 0.001, 200, who)
-
     async def confirm(self, prompt: str) -> bool:
         self.asked.append(prompt)
         return self.answer
@@ -51,7 +42,7 @@ class Rig:
         actions = Actions(self.cluster, self.monitor.runner, AuditLog(self.tmp / "audit.jsonl"))
         book = load_drill(drill) if isinstance(drill, str) else drill
         return DrillRunner(book, self.monitor, actions, confirm=self.confirm,
-                           prober=self.probe, report_path=self.tmp / "r.json", **kw)  # type: ignore[arg-type]
+                           report_path=self.tmp / "r.json", **kw)  # type: ignore[arg-type]
 
     def audited(self) -> list[str]:
         path = self.tmp / "audit.jsonl"

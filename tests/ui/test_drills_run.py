@@ -1,13 +1,12 @@
 """Drills through the console on the demo's simulated nodes: `d`, pick, confirm, follow the steps.
 
-Probes ask the simulated world who serves the VIP (nothing leaves the machine).
+The demo's own VIP probe asks the simulated world who serves the VIP (nothing leaves the machine).
 """
 
 from __future__ import annotations
 
 import json
 import re
-import time
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -16,8 +15,7 @@ from textual.widgets import OptionList, Static
 from uikit import until
 
 from kaconsole.commands.demo import DEMO_CLUSTER
-from kaconsole.core.facts import ProbeResult
-from kaconsole.core.inventory import VipProbe, load_cluster
+from kaconsole.core.inventory import load_cluster
 from kaconsole.drills.runbook import builtin_names
 from kaconsole.engine.audit import AuditLog
 from kaconsole.transport.sim import DemoCluster, demo_sessions
@@ -32,15 +30,8 @@ SIZE = (140, 45)
 def demo_app(tmp_path: Path, speed: float = 10.0) -> tuple[KaConsoleApp, DemoCluster]:
     cluster = load_cluster(DEMO_CLUSTER)
     demo = demo_sessions(cluster, speed=speed)
-
-    async def prober(spec: VipProbe) -> ProbeResult:
-        who, at = demo.world.vip_server(), time.time()
-        if who is None:
-            return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
-        return ProbeResult(spec.url, True, at, 0.001, 200, who)
-
     app = make_app(cluster, sessions=demo, cluster_file=str(DEMO_CLUSTER),
-                   audit=AuditLog(tmp_path / "audit.jsonl"), save_dir=tmp_path, prober=prober)
+                   audit=AuditLog(tmp_path / "audit.jsonl"), save_dir=tmp_path)
     return app, demo
 
 

@@ -83,19 +83,26 @@ def evidence_text(rec: StepRecord) -> str:
     return text if len(text) <= EVIDENCE_CHARS else text[: EVIDENCE_CHARS - 3] + "..."
 
 
+def shows_evidence(rec: StepRecord) -> bool:
+    """A `say` step's evidence is its text: worth a line only when the title cut it short."""
+    if rec.kind == "say":
+        return rec.title.endswith("...") and rec.evidence != rec.title
+    return bool(rec.evidence)
+
+
 def section_rows(report: DrillReport, now: float) -> list[list[Seg]]:
-    """Every step (then the rollback's, once offered or run), evidence under each that has it."""
+    """Every step (then the rollback's, unless the drill passed), with its evidence."""
     here = current(report)
     rows: list[list[Seg]] = []
     sections = [("steps", report.steps)]
-    if any(r.status != "pending" for r in report.rollback):
+    if report.result != "passed" and any(r.status != "pending" for r in report.rollback):
         sections.append(("rollback", report.rollback))
     for section, records in sections:
         if section == "rollback":
             rows.append([("Rollback", "muted")])
         for index, rec in enumerate(records):
             rows.append(step_row(index + 1, rec, now, is_current=here == (section, index)))
-            if rec.evidence:
+            if shows_evidence(rec):
                 rows.append([("               ", ""), (evidence_text(rec), "muted")])
     return rows
 

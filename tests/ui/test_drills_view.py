@@ -101,6 +101,21 @@ def test_the_rollback_shows_once_it_is_offered_or_run() -> None:
     assert any(r.startswith("▸ ▶ running   1. Restoring the starting state") for r in rows)
 
 
+def test_a_passed_drill_shows_no_rollback_and_a_say_step_its_text_only_when_cut() -> None:
+    report = midrun()
+    said = replace(report.steps[0], title="short instruction", evidence="short instruction")
+    report = replace(report.with_step("steps", 0, said), result="passed")
+    report = report.with_step("rollback", 0, replace(report.rollback[0], status="skipped",
+                                                      evidence="not run"))
+    rows = [text(r) for r in section_rows(report, NOW)]
+    assert "Rollback" not in rows
+    assert rows[1].startswith("  ✓ passed    2.")  # no line repeating step 1's text
+    cut = midrun().steps[0]
+    assert cut.title.endswith("...")
+    assert [text(r) for r in section_rows(midrun(), NOW)][1].strip() == cut.evidence
+    assert "Rollback" in [text(r) for r in section_rows(replace(report, result="failed"), NOW)]
+
+
 def test_header_carries_the_result_and_the_drill_time() -> None:
     assert text(header(midrun(), NOW)) == (
         "Drill nginx-failover on lab-sample, VI_CLUSTER: ▶ RUNNING  4.0 s")

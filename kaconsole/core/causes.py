@@ -25,8 +25,9 @@ RESIGN_WINDOW = 5.0
 #: killed (SIGKILL, OOM) without sending priority 0, so it is no resignation by itself.
 POLLED_STOP = "keepalived is not running"
 #: After a priority 0 advert the backup waits its skew (< 1 s) and logs "Receive advertisement
-#: timeout" (seen on keepalived 2.2.7): a timeout this soon after is the resignation's.
-ZERO_TO_TIMEOUT = 2.0
+#: timeout" (seen on keepalived 2.2.7), and a preempting BACKUP logs one after the last lower
+#: advert it ignored: a timeout this soon after either is theirs.
+TIMEOUT_AFTER = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +77,16 @@ def infer_cause(
         and at is not None
         and 0 <= at - node.started_at <= STARTUP_WINDOW
     )
-    if started and _master_heard_since(state, node, inst):
-        started = False  # it started as a BACKUP under a live MASTER: no startup election
     ev = inst.evidence
     if to is VrrpState.MASTER:
-        return _why_master(state, node, inst, at, started)
+        # one that started as a BACKUP under a live MASTER takes over for another reason
+        election = started and not _master_heard_since(state, node, inst)
+        return _why_master(state, node, inst, at, election)
     if to is VrrpState.BACKUP:
         higher = _recent(ev, LogKind.ADVERT_HIGHER, at)
         if inst.state is VrrpState.MASTER and higher is not None:
             return _why_demoted(inst, higher)
-        if started or inst.state in (VrrpState.INIT, VrrpState.UNKNOWN):
+        if started or inst.state in (VrrpState.INIT, VrrpState.UNKNOWN, VrrpState.STOP):
             return "startup", "keepalived started: instances begin as BACKUP"
         if higher is not None:
             peer, prio = higher.fields.get("peer"), higher.fields.get("priority")
@@ -102,9 +103,12 @@ def _why_master(
     node: NodeState,
     inst: InstanceState,
     at: float | None,
-    started: bool,
+    election: bool,
 ) -> tuple[str, str]:
-    """The latest piece of evidence that explains a takeover wins; older ones are history."""
+    """The latest piece of evidence that explains a takeover wins; older ones are history.
+
+    `election`: keepalived started moments ago and no MASTER has been heard since.
+    """
     found: list[tuple[float, str, str]] = []
     resigned = _peer_resignation(state, node, inst, at)
     if resigned is not None:
@@ -138,7 +142,7 @@ def _why_master(
                     + (f", {inst.effective_priority}" if inst.effective_priority else ""),
                 )
             )
-        elif ev.kind is LogKind.ADVERT_TIMEOUT and not started:
+        elif ev.kind is LogKind.ADVERT_TIMEOUT and not election:
             found.append(
                 (
                     ev.at or 0.0,
@@ -149,12 +153,15 @@ def _why_master(
             )
     if found:
         when, cause, detail = max(found, key=lambda f: f[0])
-        zero = [f for f in found if f[1] == "priority_zero" and when - f[0] <= ZERO_TO_TIMEOUT]
-        if cause == "advert_timeout" and zero:
-            # keepalived logs the skew timer that follows a priority 0 advert as a timeout too
-            _, cause, detail = zero[-1]
+        # keepalived logs a timeout both after the skew that follows a priority 0 advert and
+        # when a BACKUP that ignores a lower master's adverts preempts it: the earlier
+        # evidence is the cause
+        for kind in ("priority_zero", "preempted") if cause == "advert_timeout" else ():
+            near = [f for f in found if f[1] == kind and when - f[0] <= TIMEOUT_AFTER]
+            if near:
+                return near[-1][1], near[-1][2]
         return cause, detail
-    if started:
+    if election:
         return "startup", "startup election: no advert from a higher-priority master"
     silent = _silent_master(state, node, inst, at)
     if silent is not None:

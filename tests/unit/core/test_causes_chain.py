@@ -14,11 +14,13 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kaconsole.core.events import LogKind
 from kaconsole.core.explain import OperatorAction, explain, operator_actions
 from kaconsole.core.facts import Fact, LogSeen, ServiceObserved, ServiceState
 from kaconsole.core.logparse import parse_lines
 from kaconsole.core.snapshot import snapshot_json
 from kaconsole.core.state import ClusterState, Transition, fold, initial_state
+from tests.unit.core.test_state import advert, entered, log, started_pair
 from tests.unit.core.test_state_lab_logs import lab_facts
 
 NODES = [("node1", "198.51.100.11"), ("node2", "198.51.100.12")]
@@ -195,3 +197,20 @@ def test_operator_actions_never_raise(entries: list[dict[str, object]]) -> None:
     for act in operator_actions(entries):
         assert isinstance(act.node, str)
         assert isinstance(act.at, float)
+
+
+def test_a_preempting_backup_that_logs_a_timeout_is_preempted() -> None:
+    # node1 restarts under node2 (MASTER, 100), ignores its lower adverts, times out, preempts;
+    # sub-second times (as the demo and -g logs have): the timeout is logged after the advert
+    state = fold(started_pair(), [
+        log("node1", 10, LogKind.DAEMON, None, action="stop"),
+        entered("node2", 10.6, "MASTER"),
+        log("node1", 20, LogKind.DAEMON, None, action="start"),
+        entered("node1", 20.1, "BACKUP"),
+        *[advert("node1", 20.3 + k, "node2", 100) for k in range(3)],
+        log("node1", 22.3, LogKind.ADVERT_LOWER, peer="192.0.2.12", priority=100),
+        log("node1", 23.8, LogKind.ADVERT_TIMEOUT),
+        entered("node1", 23.8, "MASTER"),
+    ])
+    tr = state.transitions[-1]
+    assert (tr.node, tr.cause) == ("node1", "preempted")

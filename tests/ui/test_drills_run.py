@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -184,3 +185,33 @@ async def test_d_lists_every_builtin_drill_with_its_title(tmp_path: Path) -> Non
                    for p in prompts)
         await pilot.press("escape")
         assert showing(app) is app.main
+
+
+async def test_a_new_drill_replaces_the_finished_ones_screen(tmp_path: Path) -> None:
+    app, demo = demo_app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await pick(pilot, app, "nginx-failover")
+        await pilot.press("y")
+        first = await drill_screen(pilot, app)
+        await until(pilot, lambda: isinstance(app.screen, Confirm), timeout=20)
+        await pilot.press("y")
+        await until(pilot, lambda: not app.drill_running, timeout=40)
+        # still on the finished drill's screen, start the next one from the palette
+        recovery = next(c for c in app.get_system_commands(app.screen)
+                        if c.title == "Drill: recovery")
+        recovery.callback()
+        await until(pilot, lambda: isinstance(app.screen, Confirm))
+        await pilot.press("y")
+        await until(pilot, lambda: app.get_screen(NAME) is not first)
+        second = app.get_screen(NAME)
+        assert first not in app.screen_stack
+        deadline = time.monotonic() + 40
+        while app.drill_running:  # recovery asks before each start: yes to each
+            assert time.monotonic() < deadline
+            if isinstance(app.screen, Confirm):
+                await pilot.press("y")
+            await pilot.pause(0.05)
+        assert isinstance(second, DrillRun)
+        assert second.report.drill == "recovery"
+        assert second.report.result == "passed", second.report.steps
+        assert demo.world.vip_server() == "node1"

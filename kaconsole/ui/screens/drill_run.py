@@ -186,8 +186,10 @@ class DrillRun(Screen[None]):
 def start_drill(app: KaConsoleApp, runbook: Runbook,
                 *, clock: Callable[[], float] = time.time) -> DrillRun:
     """Install and show the drill screen, and start the drill; its report goes to `save_dir`."""
-    if app.is_screen_installed(NAME):
-        app.uninstall_screen(NAME)  # the last drill's, already finished and closed
+    if app.is_screen_installed(NAME):  # the last drill's, finished: make way for this one
+        if app.screen_stack[-1] is app.get_screen(NAME):
+            app.pop_screen()
+        app.uninstall_screen(NAME)
     path = report_path(app.save_dir, app.cluster.name, runbook.name)
     screen: DrillRun
     runner = DrillRunner(runbook, app.monitor, app.actions,

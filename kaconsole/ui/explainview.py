@@ -1,6 +1,7 @@
 """The what-if pane and the command log pane: pure, lines of (text, role) segments.
 
-The what-if pane is `core.whatif` per instance. The command log pane lists the audit log's
+The what-if pane is `core.whatif` per instance, then whether the cluster is whole
+(`core.heal`). The command log pane lists the audit log's
 entries of this console session (started, completed, refused), so an engineer can repeat any
 command by hand; it reads the same entries as `AuditLog.read()` and shows nothing else.
 """
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from kaconsole.core.anomalies import instance_names
+from kaconsole.core.heal import heal_findings
 from kaconsole.core.state import ClusterState
 from kaconsole.core.whatif import whatif
 from kaconsole.ui.present import Seg
@@ -43,7 +45,18 @@ def whatif_view(state: ClusterState) -> list[list[Seg]]:
                 lines.append([("    stop keepalived: ", ""), (n.stop, "muted")])
             if n.dies:
                 lines.append([("    node dies: ", ""), (n.dies, "muted")])
-    return lines or [[("no VRRP instance yet", "muted")]]
+    if not lines:
+        return [[("no VRRP instance yet", "muted")]]
+    return lines + whole_lines(state)
+
+
+def whole_lines(state: ClusterState) -> list[list[Seg]]:
+    """Is the cluster whole (after a heal or a drill)? One VIP holder, no VIP left behind,
+    keepalived's states agreeing with the wire."""
+    found = heal_findings(state)
+    head: list[Seg] = [("Cluster whole: ", ""), ("no" if found else "yes", "anomaly" if found
+                                                   else "healthy")]
+    return [[("", "")], head, *([(f"  {a.message}", "anomaly")] for a in found)]
 
 
 def session_entries(

@@ -29,6 +29,16 @@ def test_whatif_view_on_the_lab_pair() -> None:
     assert "MASTER node1" in tie
     assert "equal to node2's 100" in tie
     assert any("the VIP stays on node1 while monitor_nginx fails there" in t for t in text)
+    assert text[-1] == "Cluster whole: yes"
+
+
+def test_whatif_view_says_when_the_cluster_is_not_whole() -> None:
+    state = fold(initial_state("lab-sample", [("node1", "203.0.113.11"),
+                                              ("node2", "203.0.113.12")]),
+                 lab_facts(until="2026-11-25T15:32:28", phase="split"))
+    text = _plain(whatif_view(state))
+    start = text.index("Cluster whole: no")
+    assert "  VI_CLUSTER: the VIP is on node1, node2" in text[start:]
 
 
 def test_whatif_view_without_priorities() -> None:

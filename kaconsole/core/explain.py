@@ -123,7 +123,11 @@ def why_stopped(
         last = acted[-1]
         steps = [f"operator ran `{last.action}` on {last.node} (audit log)"]
         if "keepalived" not in last.action:
-            steps.append("its track script stopped keepalived")
+            steps.append(
+                "its track script stopped keepalived"
+                if stop.to_state is VrrpState.STOP
+                else "its track script failed (weight 0: FAULT)"
+            )
         return tuple(steps)
     if node is None:
         return (f"{_UNKNOWN} {stop.node}: unknown",)

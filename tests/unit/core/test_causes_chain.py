@@ -214,3 +214,14 @@ def test_a_preempting_backup_that_logs_a_timeout_is_preempted() -> None:
     ])
     tr = state.transitions[-1]
     assert (tr.node, tr.cause) == ("node1", "preempted")
+
+
+def test_an_operator_action_before_a_fault() -> None:
+    state = fold(started_pair(), [entered("node1", 10, "FAULT")])
+    fault = state.transitions[-1]
+    action = OperatorAction("node1", "stop nginx", (fault.at or 0) - 2)
+    assert explain(state, fault, [action]).chain == (
+        "operator ran `stop nginx` on node1 (audit log)",
+        "its track script failed (weight 0: FAULT)",
+        fault.detail,
+    )

@@ -113,15 +113,19 @@ async def test_nginx_failover_runs_through_the_drill_screen_and_passes(tmp_path:
 
 
 async def test_abort_offers_the_rollback_which_restores_the_start(tmp_path: Path) -> None:
-    app, demo = demo_app(tmp_path, speed=1.0)  # slow enough to step away mid-failover
+    app, demo = demo_app(tmp_path)
+    # node1's check script keeps passing: nginx stops but the VIP stays, so the drill waits
+    # (up to 15 s) for a failover that does not come, and the abort lands in that wait
+    demo.world.nodes["node1"].script_status = 0
     async with app.run_test(size=SIZE) as pilot:
         await pick(pilot, app, "nginx-failover")
         await pilot.press("y")
         screen = await drill_screen(pilot, app)
         await until(pilot, lambda: isinstance(app.screen, Confirm), timeout=20)
         await pilot.press("y")  # stop nginx on node1 now
-        # leave for the main screen while the VIP moves: the drill keeps running
-        await until(pilot, lambda: app.screen is screen)
+        await until(pilot, lambda: screen.report.steps[3].status == "running")
+        assert "▸ ▶ running   4. Wait until node2 is MASTER" in steps_text(screen)
+        # leave for the main screen: the drill keeps running
         await pilot.press("escape")
         assert showing(app) is app.main
         assert app.drill_running
@@ -136,9 +140,13 @@ async def test_abort_offers_the_rollback_which_restores_the_start(tmp_path: Path
         await until(pilot, lambda: not app.drill_running, timeout=60)
         report = screen.report
         assert report.result == "aborted"
+        assert report.steps[3].evidence.startswith("aborted by the operator; last seen: MASTER")
         assert [r.status for r in report.rollback] == ["passed"] * 5
         assert "Rollback" in steps_text(screen)
         assert demo.world.vip_server() == "node1"
+    done = [e["action"] for e in AuditLog(tmp_path / "audit.jsonl").read()
+            if e["phase"] == "completed"]
+    assert done == ["stop nginx", "start nginx", "restart keepalived"]
 
 
 async def test_declining_the_start_runs_nothing(tmp_path: Path) -> None:

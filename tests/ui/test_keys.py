@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual.message import Message
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import ContentSwitcher, Input, OptionList, Static
 from uikit import SECRET, console, lab_facts, runner, until
 
 from kaconsole.core.facts import ServiceObserved, ServiceState
@@ -245,7 +245,10 @@ async def test_d_lists_the_builtin_drills(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("d")
         assert isinstance(app.screen, Drills)
-        text = " ".join(_text(s) for s in app.screen.query(Static))
+        options = app.screen.query_one(OptionList)
+        text = " ".join(
+            str(options.get_option_at_index(i).prompt) for i in range(options.option_count)
+        )
         for name, _ in BUILTIN:
             assert name in text
         await pilot.press("escape")

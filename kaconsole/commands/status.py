@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kaconsole.core.anomalies import find_anomalies
+from kaconsole.core.explain import operator_actions
 from kaconsole.core.inventory import Cluster, load_cluster
 from kaconsole.core.snapshot import snapshot_json
+from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.status import all_ready, take_status
 
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         return asyncio.run(_watch(cluster, as_json=args.json))
     state = asyncio.run(take_status(cluster, listen=args.listen))
-    snap = snapshot_json(state, datetime.now(UTC))
+    snap = snapshot_json(state, datetime.now(UTC), operator_actions(AuditLog().read()))
     if args.json:
         json.dump(snap, sys.stdout)
         sys.stdout.write("\n")
@@ -62,7 +64,9 @@ async def _watch(cluster: Cluster, *, as_json: bool) -> int:
         async for update in monitor.updates():
             if not all_ready(update.state, cluster):
                 continue
-            snap = snapshot_json(update.state, datetime.now(UTC))
+            snap = snapshot_json(
+                update.state, datetime.now(UTC), operator_actions(AuditLog().read())
+            )
             key = _watched(snap)
             if key == last:
                 continue

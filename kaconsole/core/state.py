@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
 
-from kaconsole.core.causes import Evidence, infer_cause
+from kaconsole.core.causes import POLLED_STOP, Evidence, infer_cause
 from kaconsole.core.confmodel import KeepalivedConfig
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import (
@@ -166,7 +166,7 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
             state, replace(node, services=_with(node.services, fact.service, fact.state))
         )
         if fact.service == "keepalived" and fact.state is ServiceState.STOPPED:
-            state = _stop_all(state, node.name, fact.at, "keepalived is not running")
+            state = _stop_all(state, node.name, fact.at, POLLED_STOP)
     elif isinstance(fact, AddressesObserved):
         state = _put_node(state, replace(node, addresses=fact.addresses))
     elif isinstance(fact, ConfigObserved):

@@ -23,6 +23,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from kaconsole.core import yamlnodes
+from kaconsole.core.yamlnodes import kind as _kind
+from kaconsole.core.yamlnodes import line as _line
+from kaconsole.core.yamlnodes import type_name as _type
 from kaconsole.errors import InventoryError
 
 HostKeyPolicy = Literal["strict", "accept-new"]
@@ -225,37 +229,14 @@ class _Builder:
                 parent_line: int | None = None) -> _Map:
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
             return _Map(where, _line(node) or parent_line, {})
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(_line(node), where, f"expected a mapping, got {_kind(node)}")
-        values: dict[str, yaml.Node] = {}
-        for key_node, value in node.value:
-            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            if not isinstance(name, str) or not name:
-                self.fail(_line(key_node), where, "keys must be plain names")
-            key = f"{where}.{name}" if where else name
-            if name == "<<":
-                self.fail(_line(key_node), key, "YAML merge keys are not supported")
-            if name in values:
-                first = _line(values[name])
-                self.fail(_line(key_node), key, f"duplicate key (first on line {first})")
-            if allowed and name not in allowed:
-                close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                self.fail(_line(key_node), key, f"unknown key{hint} (known: {', '.join(allowed)})")
-            values[name] = value
-        return _Map(where, _line(node), values)
+        return _Map(where, _line(node), yamlnodes.mapping(node, where, allowed, self.fail))
 
     def value(self, m: _Map, name: str) -> tuple[Any, int | None]:
         """The constructed value under `name` (None when absent or null) and its line."""
         node = m.values.get(name)
         if node is None:
             return None, m.line
-        if not isinstance(node, yaml.ScalarNode):
-            self.fail(_line(node), m.key(name), f"expected a single value, got {_kind(node)}")
-        try:
-            return self.constructor.construct_object(node, deep=True), _line(node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            self.fail(_line(node), m.key(name), f"invalid value: {exc}")
+        return yamlnodes.scalar(node, m.key(name), self.fail, self.constructor), _line(node)
 
     def string(self, m: _Map, name: str, pattern: re.Pattern[str] | None = None,
                hint: str = "") -> str | None:
@@ -457,16 +438,3 @@ class _Builder:
                     or defaults.keepalived_conf)
 
 
-def _line(node: yaml.Node | None) -> int | None:
-    return node.start_mark.line + 1 if node is not None and node.start_mark else None
-
-
-def _kind(node: yaml.Node) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    return "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-
-
-def _type(value: object) -> str:
-    names = {bool: "true/false", int: "an integer", float: "a number", str: "a string"}
-    return names.get(type(value), type(value).__name__)

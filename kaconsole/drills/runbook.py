@@ -6,7 +6,6 @@ Like the inventory, the YAML is composed (not loaded) so each error can point at
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 from dataclasses import replace
 from importlib import resources
@@ -15,6 +14,10 @@ from typing import Any, Literal, NoReturn, cast
 
 import yaml
 
+from kaconsole.core import yamlnodes
+from kaconsole.core.yamlnodes import kind as _kind
+from kaconsole.core.yamlnodes import line as _line
+from kaconsole.core.yamlnodes import type_name as _type
 from kaconsole.drills.model import (
     ROLES,
     SERVICE_STATES,
@@ -103,34 +106,17 @@ class _Reader:
         self.constructor = yaml.constructor.SafeConstructor()
 
     def fail(self, node: yaml.Node | None, key: str, message: str) -> NoReturn:
-        raise RunbookError(self.path, _line(node), key, message)
+        self.fail_at(_line(node), key, message)
+
+    def fail_at(self, line: int | None, key: str, message: str) -> NoReturn:
+        raise RunbookError(self.path, line, key, message)
 
     def mapping(self, node: yaml.Node | None, key: str,
                 allowed: Collection[str]) -> dict[str, yaml.Node]:
-        if not isinstance(node, yaml.MappingNode):
-            self.fail(node, key, f"expected a mapping, got {_kind(node)}")
-        out: dict[str, yaml.Node] = {}
-        for key_node, value in node.value:
-            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-            where = f"{key}.{name}" if key else str(name)
-            if not isinstance(name, str) or not name or name == "<<":
-                self.fail(key_node, key, "keys must be plain names")
-            if name in out:
-                self.fail(key_node, where, f"duplicate key (first on line {_line(out[name])})")
-            if name not in allowed:
-                close = difflib.get_close_matches(name, list(allowed), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                self.fail(key_node, where, f"unknown key{hint} (known: {', '.join(allowed)})")
-            out[name] = value
-        return out
+        return yamlnodes.mapping(node, key, allowed, self.fail_at)
 
     def scalar(self, node: yaml.Node, key: str) -> Any:
-        if not isinstance(node, yaml.ScalarNode):
-            self.fail(node, key, f"expected a single value, got {_kind(node)}")
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-            self.fail(node, key, f"invalid value: {exc}")
+        return yamlnodes.scalar(node, key, self.fail_at, self.constructor)
 
     def string(self, node: yaml.Node, key: str, choices: Collection[str] = ()) -> str:
         value = self.scalar(node, key)
@@ -289,18 +275,3 @@ class _Reader:
         return replace(step, status=status, body_contains=body, timeout=timeout)
 
 
-def _line(node: yaml.Node | None) -> int | None:
-    return node.start_mark.line + 1 if node is not None and node.start_mark else None
-
-
-def _kind(node: yaml.Node | None) -> str:
-    if isinstance(node, yaml.MappingNode):
-        return "a mapping"
-    if isinstance(node, yaml.SequenceNode):
-        return "a list"
-    return "nothing" if node is None else "a single value"
-
-
-def _type(value: object) -> str:
-    names = {bool: "true/false", int: "an integer", float: "a number", str: "a string"}
-    return "nothing" if value is None else names.get(type(value), type(value).__name__)

@@ -80,7 +80,11 @@ def infer_cause(
     ev = inst.evidence
     if to is VrrpState.MASTER:
         # one that started as a BACKUP under a live MASTER takes over for another reason
-        election = started and not _master_heard_since(state, node, inst)
+        election = (
+            started
+            and not _master_heard_since(state, node, inst)
+            and not _outlasted_master_down(inst, at)
+        )
         return _why_master(state, node, inst, at, election)
     if to is VrrpState.BACKUP:
         higher = _recent(ev, LogKind.ADVERT_HIGHER, at)
@@ -159,7 +163,7 @@ def _why_master(
         for kind in ("priority_zero", "preempted") if cause == "advert_timeout" else ():
             near = [f for f in found if f[1] == kind and when - f[0] <= TIMEOUT_AFTER]
             if near:
-                return near[-1][1], near[-1][2]
+                return near[0][1], near[0][2]  # a peer's resignation comes first: it names it
         return cause, detail
     if election:
         return "startup", "startup election: no advert from a higher-priority master"
@@ -179,6 +183,23 @@ def _expected(inst: InstanceState, timer: Callable[[int, float, int], float]) ->
 
 def _within(items: tuple[Evidence, ...], at: float | None, window: float) -> list[Evidence]:
     return [e for e in items if at is None or e.at is None or 0 <= at - e.at <= window]
+
+
+def _outlasted_master_down(inst: InstanceState, at: float | None) -> bool:
+    """It stayed BACKUP longer than its master-down interval: a MASTER was advertising all the
+    while (a startup election ends within that interval), so its takeover is not the election."""
+    if inst.state is not VrrpState.BACKUP or inst.since is None or at is None:
+        return False
+    spec = inst.spec
+    try:
+        interval = (
+            master_down_interval(spec.priority, spec.advert_int, spec.version)
+            if spec is not None and 1 <= spec.priority <= 254
+            else 3.7
+        )
+    except ValueError:
+        return False
+    return at - inst.since > interval + 1.0  # whole-second log times
 
 
 def _master_heard_since(state: ClusterState, node: NodeState, inst: InstanceState) -> bool:

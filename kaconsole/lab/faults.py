@@ -7,7 +7,6 @@ Active faults are recorded in the lab state, so `lab heal NODE` works from anoth
 from __future__ import annotations
 
 import shlex
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,16 +17,14 @@ from kaconsole.lab.state import LabState, load, save
 FLOOD_PID = "/run/kclab-flood.pid"
 #: A real keepalived 2.x message, repeated at about 10000 lines/s, at most 300000 lines.
 FLOOD_LINE = "bogus VRRP packet received on eth1 !!!"
-FLOOD_WRITER = f"""
-import os, time
-open({FLOOD_PID!r}, "w").write(str(os.getpid()))
-with open({configs.LOG_PATH!r}, "a") as log:
-    for _ in range(1500):
-        stamp = time.strftime("%a %b %d %H:%M:%S %Y")
-        log.write("".join(f"{{stamp}}: {FLOOD_LINE}\\n" for _ in range(200)))
-        log.flush()
-        time.sleep(0.02)
-"""
+#: A plain shell loop: the console's own Python may live under /tmp (a CI checkout), which a
+#: node hides behind its own /tmp.
+FLOOD_WRITER = (
+    f"echo $$ > {FLOOD_PID}; i=0; while [ $i -lt 1500 ]; do "
+    f"stamp=$(date '+%a %b %d %H:%M:%S %Y'); "
+    f"yes \"$stamp: {FLOOD_LINE}\" | head -n 200 >> {configs.LOG_PATH}; "
+    "sleep 0.02; i=$((i+1)); done"
+)
 
 
 def _nft_block(table: str, hooks: tuple[str, ...]) -> str:
@@ -90,8 +87,7 @@ FAULTS = {
         Fault(
             "log-flood",
             f"append {FLOOD_LINE!r} to the keepalived log, 10000 lines/s for 30 s",
-            f"setsid -f {shlex.quote(sys.executable)} -c {shlex.quote(FLOOD_WRITER)} "
-            ">/dev/null 2>&1 </dev/null",
+            f"setsid -f sh -c {shlex.quote(FLOOD_WRITER)} >/dev/null 2>&1 </dev/null",
             f"test ! -e {FLOOD_PID} || kill $(cat {FLOOD_PID}) 2>/dev/null; rm -f {FLOOD_PID}",
         ),
     )

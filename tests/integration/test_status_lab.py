@@ -88,8 +88,10 @@ async def test_reference_failure_and_recovery_through_audited_actions(
         for service in ("nginx", "keepalived"):
             done = await actions.execute(ActionRequest("node1", service, "start"), confirmed=True)
             assert done.ok, done.summary()
-        state = await monitor.wait_for(lambda s: master(s) == "node1" and not find_anomalies(s), 15)
+        state = await monitor.wait_for(lambda s: master(s) == "node1", 15)
         assert state is not None, "node1 did not take the VIP back"
+        state = await monitor.wait_for(lambda s: not find_anomalies(s), 10)
+        assert state is not None, [a.message for a in find_anomalies(monitor.state)]
     finally:
         sessions.cancel()
     entries = audit.read()

@@ -330,3 +330,16 @@ def test_timeout_right_after_priority_zero_is_the_resignation() -> None:
     assert inst is not None
     assert inst.last_transition is not None
     assert inst.last_transition.cause == "priority_zero"
+
+
+def test_a_takeover_long_after_startup_is_not_the_startup_election() -> None:
+    # node2 started at 0 and stayed BACKUP for 6 s (> its 3.6 s master-down interval): a MASTER
+    # was advertising, so a takeover at 7 s (node1 killed, no priority 0) is a timeout.
+    state = fold(
+        started_pair(),
+        [log("node2", 7.5, LogKind.ADVERT_TIMEOUT), entered("node2", 7.5, "MASTER")],
+    )
+    inst = state.node("node2").instance("VI_1")  # type: ignore[union-attr]
+    assert inst is not None
+    assert inst.last_transition is not None
+    assert inst.last_transition.cause == "advert_timeout"

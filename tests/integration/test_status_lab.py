@@ -13,6 +13,7 @@ import pytest
 from labkit import Lab, eventually
 
 from kaconsole.core.anomalies import find_anomalies, summarize
+from kaconsole.core.facts import ServiceState
 from kaconsole.core.inventory import Cluster, load_cluster
 from kaconsole.core.state import ClusterState
 from kaconsole.engine.actions import ActionRequest, Actions
@@ -80,16 +81,22 @@ async def test_reference_failure_and_recovery_through_audited_actions(
         tr = summarize(state, INSTANCE).last_transition
         assert tr is not None
         assert (tr.node, tr.cause) == ("node2", "priority_zero"), tr
+        # the track script stopped keepalived: wait until it has exited, as an operator would
+        # (a keepalived started while the old one still shuts down refuses to run)
         state = await monitor.wait_for(
-            lambda s: {a.kind for a in find_anomalies(s)} >= {"service_down"}, 5
+            lambda s: s.node("node1").service("keepalived") is ServiceState.STOPPED,
+            10,  # type: ignore[union-attr]
         )
         assert state is not None
+        down = {(a.kind, a.extra.get("service")) for a in find_anomalies(state)}
+        assert {("service_down", "nginx"), ("service_down", "keepalived")} <= down
 
         for service in ("nginx", "keepalived"):
             done = await actions.execute(ActionRequest("node1", service, "start"), confirmed=True)
             assert done.ok, done.summary()
         state = await monitor.wait_for(lambda s: master(s) == "node1", 15)
-        assert state is not None, "node1 did not take the VIP back"
+        seen = [(t.node, t.to_state.value, t.cause) for t in monitor.state.transitions[-6:]]
+        assert state is not None, f"node1 did not take the VIP back; last transitions: {seen}"
         state = await monitor.wait_for(lambda s: not find_anomalies(s), 10)
         assert state is not None, [a.message for a in find_anomalies(monitor.state)]
     finally:

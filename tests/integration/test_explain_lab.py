@@ -48,9 +48,7 @@ async def watching(cluster: Cluster) -> AsyncIterator[ClusterMonitor]:
     monitor = ClusterMonitor(cluster)
     task = asyncio.create_task(monitor.run())
     try:
-        ready = await monitor.wait_for(
-            lambda s: all_ready(s, cluster) and master(s) == "node1", 20
-        )
+        ready = await monitor.wait_for(lambda s: all_ready(s, cluster) and master(s) == "node1", 20)
         assert ready is not None, "the monitor never saw node1 MASTER"
         yield monitor
     finally:
@@ -59,25 +57,38 @@ async def watching(cluster: Cluster) -> AsyncIterator[ClusterMonitor]:
             await task
 
 
+def _backup_for(state: ClusterState, node: str) -> float:
+    """Seconds the node's instance has been BACKUP (0 when it is not)."""
+    n = state.node(node)
+    inst = n.instance(INSTANCE) if n else None
+    if inst is None or inst.state.value != "BACKUP" or inst.since is None or state.clock is None:
+        return 0.0
+    return state.clock - inst.since
+
+
 def master(state: ClusterState) -> str | None:
     return summarize(state, INSTANCE).master
 
 
-async def wait(monitor: ClusterMonitor, what: str, check: Callable[[ClusterState], bool],
-               timeout: float = 15) -> ClusterState:
+async def wait(
+    monitor: ClusterMonitor, what: str, check: Callable[[ClusterState], bool], timeout: float = 15
+) -> ClusterState:
     state = await monitor.wait_for(check, timeout)
     if state is None:
         now = monitor.state
-        seen = [(n.name, n.services, [(i.state.value, i.effective_priority) for i in n.instances])
-                for n in now.nodes]
+        seen = [
+            (n.name, n.services, [(i.state.value, i.effective_priority) for i in n.instances])
+            for n in now.nodes
+        ]
         last = [(t.node, t.to_state.value, t.cause) for t in now.transitions[-4:]]
         pytest.fail(f"timed out after {timeout} s waiting for {what}: {seen}, {last}")
     return state
 
 
 @asynccontextmanager
-async def confs(lab: Lab, edit: Callable[[str], str], nodes: tuple[str, ...]
-                ) -> AsyncIterator[None]:
+async def confs(
+    lab: Lab, edit: Callable[[str], str], nodes: tuple[str, ...]
+) -> AsyncIterator[None]:
     """The nodes' keepalived.conf edited, keepalived restarted (in this order), then restored."""
     originals = {n: (await lab.sh(n, f"cat {KEEPALIVED_CONF}"))[1] for n in nodes}
     try:
@@ -110,9 +121,18 @@ async def test_reference_failure_is_explained_end_to_end(
             assert done.ok, done.summary()
             state = await wait(monitor, "node2 MASTER", lambda s: master(s) == "node2")
             # both down in the poll (starting keepalived again before the old one is gone fails)
-            state = await wait(monitor, "nginx and keepalived stopped on node1", lambda s: sorted(
-                a.extra.get("service", "") for a in find_anomalies(s)
-                if a.kind == "service_down" and a.nodes == ("node1",)) == ["keepalived", "nginx"])
+            state = await wait(
+                monitor,
+                "nginx and keepalived stopped on node1",
+                lambda s: (
+                    sorted(
+                        a.extra.get("service", "")
+                        for a in find_anomalies(s)
+                        if a.kind == "service_down" and a.nodes == ("node1",)
+                    )
+                    == ["keepalived", "nginx"]
+                ),
+            )
             tr = summarize(state, INSTANCE).last_transition
             assert tr is not None
             assert (tr.node, tr.cause) == ("node2", "priority_zero"), tr
@@ -161,10 +181,12 @@ async def test_weight_to_a_tie_is_predicted_and_observed_to_stay(
         assert "a BACKUP does not take over on equal priority" in tracker.reason
         await lab.sh("node1", SERVICES["nginx"]["stop"])
         try:
+
             def dropped(s: ClusterState) -> bool:
                 node = s.node("node1")
                 inst = node.instance(INSTANCE) if node else None
                 return inst is not None and inst.effective_priority == 100
+
             state = await wait(monitor, "node1 at priority 100", dropped)
             before = len(state.transitions)
             # longer than node2's master-down interval (3.61 s): nothing moves on a tie
@@ -210,25 +232,48 @@ async def test_sigkilled_master_leaves_its_vip_flagged_until_healed(
     lab: Lab, cluster: Cluster
 ) -> None:
     async with watching(cluster) as monitor:
+        # node2 must have been a BACKUP under node1 for a master-down interval: a node2 that
+        # started moments ago and never heard node1 would rightly call its takeover a startup
+        await wait(monitor, "node2 settled as BACKUP", lambda s: _backup_for(s, "node2") > 5.0)
         faults.apply(lab.dir, "node1", "kill-keepalived")
         try:
             await eventually("VIP on both", lambda: lab.holders_are(["node1", "node2"]), 10)
-            state = await wait(monitor, "the VIP left on node1 flagged", lambda s: any(
-                a.extra.get("likely_cause") == "keepalived_killed" for a in find_anomalies(s)))
+            state = await wait(
+                monitor,
+                "the VIP left on node1 flagged",
+                lambda s: any(
+                    a.extra.get("likely_cause") == "keepalived_killed" for a in find_anomalies(s)
+                ),
+            )
             kinds = {a.kind for a in heal_findings(state)}
             assert {"vip_left_behind", "vip_holders"} <= kinds
-            takeover = next(t for t in reversed(state.transitions)
-                            if t.node == "node2" and t.to_state.value == "MASTER")
+            takeover = next(
+                t
+                for t in reversed(state.transitions)
+                if t.node == "node2" and t.to_state.value == "MASTER"
+            )
             assert takeover.cause == "advert_timeout", takeover
         finally:
             faults.heal(lab.dir, "node1")
             healed_at = time.time()
         await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 20)
-        state = await wait(monitor, "healed", lambda s: master(s) == "node1" and not any(
-            a.kind in ("split_brain", "vip_on_non_master") for a in find_anomalies(s)), 20)
+        state = await wait(
+            monitor,
+            "healed",
+            lambda s: (
+                master(s) == "node1"
+                and not any(
+                    a.kind in ("split_brain", "vip_on_non_master") for a in find_anomalies(s)
+                )
+            ),
+            20,
+        )
         await asyncio.sleep(2)  # a poll and a few adverts after the heal
         state = monitor.state
-        logs = [f for f in monitor.logs() if f.event.ts is None
-                or f.event.ts.timestamp() >= int(healed_at) - 1]
+        logs = [
+            f
+            for f in monitor.logs()
+            if f.event.ts is None or f.event.ts.timestamp() >= int(healed_at) - 1
+        ]
         findings: list[Any] = heal_findings(state, logs, since=int(healed_at) - 1)
         assert findings == [], [a.message for a in findings]

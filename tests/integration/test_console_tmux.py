@@ -123,5 +123,12 @@ async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
             subprocess.run, ["tmux", "kill-session", "-t", session], capture_output=True
         )
         await lab.sh("node1", services["nginx"]["start"])
+
+        # a keepalived started before the old one has exited refuses to run
+        async def keepalived_gone() -> bool:
+            status, _ = await lab.sh("node1", services["keepalived"]["status"])
+            return status != 0
+
+        await eventually("keepalived stopped on node1", keepalived_gone, timeout=10)
         await lab.sh("node1", services["keepalived"]["start"])
         await eventually("VIP back on node1", lambda: lab.holders_are(["node1"]), timeout=15)

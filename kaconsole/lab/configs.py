@@ -1,9 +1,10 @@
 """Pure text generation for the lab: addresses, keepalived/nginx/sshd configs and the cluster file.
 
 Everything here is deterministic from a `LabSpec`, so unit tests check the exact text and
-`keepalived -t` can vouch for it. Addresses come from documentation ranges that are never routed
-(RFC 5737): management 198.51.100.0/24, service 203.0.113.0/24. Not 192.0.2.0/24: CI machines
-like ours put their own uplink there; `lab up` refuses any subnet the host already routes.
+`keepalived -t` can vouch for it. Addresses come from RFC 2544's benchmarking range, 198.18.0.0/15:
+management 198.18.1.0/24, service 198.18.2.0/24. Not the RFC 5737 documentation ranges: on CI
+machines like ours 192.0.2.0/24 is the uplink and 198.18.2.0/24 holds the package registries;
+`lab up` refuses any subnet the host already routes.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import yaml
 PREFIX = "kclab"
 MGMT_BRIDGE = f"{PREFIX}-mgmt"
 SVC_BRIDGE = f"{PREFIX}-svc"
-MGMT_NET = "198.51.100"
-SVC_NET = "203.0.113"
+MGMT_NET = "198.18.1"
+SVC_NET = "198.18.2"
 HOST_MGMT_IP = f"{MGMT_NET}.1"
 HOST_SVC_IP = f"{SVC_NET}.1"
 MGMT_IF = "eth0"
@@ -117,7 +118,7 @@ class LabSpec:
         return ["VI_CLUSTER" if k == 0 else f"VI_CLUSTER_{k + 1}" for k in range(self.instances)]
 
     def vips(self) -> list[str]:
-        """Instance k (0-based) has VRID 51 + k and VIP 203.0.113.(100 + k)."""
+        """Instance k (0-based) has VRID 51 + k and VIP 198.18.2.(100 + k)."""
         return [f"{SVC_NET}.{100 + k}" for k in range(self.instances)]
 
     def validate(self) -> list[str]:

@@ -84,7 +84,7 @@ async def test_the_lab_config_has_the_weight_tie(lab: Lab) -> None:
 BROKEN = [
     ("vrid", lambda t: t.replace("virtual_router_id 51", "virtual_router_id 52"),
      "vrid_mismatch"),
-    ("vip", lambda t: t.replace("203.0.113.100/24", "203.0.113.101/24"), "vip_mismatch"),
+    ("vip", lambda t: t.replace("198.18.2.100/24", "198.18.2.101/24"), "vip_mismatch"),
     ("auth", lambda t: PASS_LINE.sub("auth_pass otherpw1", t), "auth_mismatch"),
     ("advert", lambda t: t.replace("advert_int 1", "advert_int 2"), "advert_int_mismatch"),
     ("script", lambda t: t.replace(SCRIPT_PATH, "/etc/keepalived/no_such_check.sh"),
@@ -115,8 +115,8 @@ STRANGER = """
 import time
 from scapy.all import Ether, IP, sendp
 from scapy.layers.vrrp import VRRP
-advert = (Ether(dst="01:00:5e:00:00:12") / IP(src="203.0.113.250", dst="224.0.0.18", ttl=255)
-          / VRRP(vrid=51, priority=1, authtype=0, addrlist=["203.0.113.250"]))
+advert = (Ether(dst="01:00:5e:00:00:12") / IP(src="198.18.2.250", dst="224.0.0.18", ttl=255)
+          / VRRP(vrid=51, priority=1, authtype=0, addrlist=["198.18.2.250"]))
 for _ in range(12):
     sendp(advert, iface="eth1", verbose=False)
     time.sleep(0.5)
@@ -135,8 +135,8 @@ async def test_another_router_with_our_vrid_is_heard(lab: Lab) -> None:
     assert len(collisions) == 1, report
     assert "node1" in collisions[0]["nodes"]
     assert collisions[0]["message"].startswith(
-        "another router, 203.0.113.250, advertises VRID 51 (priority 1, addresses "
-        "203.0.113.250) where")
+        "another router, 198.18.2.250, advertises VRID 51 (priority 1, addresses "
+        "198.18.2.250) where")
     assert await lab.holders_are(["node1"])
 
 

@@ -107,7 +107,7 @@ async def test_split_brain_check_passes_on_a_healthy_lab(lab: Lab, tmp_path: Pat
     await healthy(lab)
     code, report, _ = drill(lab, tmp_path, "split-brain-check")
     assert (code, report["result"]) == (0, "passed"), report
-    assert "203.0.113.11" in report["steps"][1]["evidence"]
+    assert "198.18.2.11" in report["steps"][1]["evidence"]
 
 
 async def test_split_brain_check_fails_when_the_backup_is_deaf(lab: Lab, tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ async def test_status_of_the_healthy_lab(lab: Lab) -> None:
     (instance,) = snapshot["instances"]
     assert instance["master"] == "node1"
     assert instance["vip_holders"] == ["node1"]
-    assert instance["advert_sources"] == ["203.0.113.11"]
+    assert instance["advert_sources"] == ["198.18.2.11"]
     assert [n["reachable"] for n in snapshot["nodes"]] == [True, True]
 
 
@@ -47,7 +47,7 @@ async def test_status_sees_the_split_brain(lab: Lab) -> None:
     assert code == 1
     (instance,) = snapshot["instances"]
     assert instance["split_brain"] is True
-    assert sorted(instance["advert_sources"]) == ["203.0.113.11", "203.0.113.12"]
+    assert sorted(instance["advert_sources"]) == ["198.18.2.11", "198.18.2.12"]
     kinds = {a["kind"]: a for a in snapshot["anomalies"]}
     assert kinds["split_brain"]["likely_cause"] == "vrrp_blocked"
     await eventually("VIP on node1 only", lambda: lab.holders_are(["node1"]))

@@ -23,11 +23,11 @@ def test_lab_up_is_fast_and_writes_a_contract_cluster_file(lab: Lab) -> None:
     }  # fmt: skip
     assert doc["logs"] == {"source": "file", "path": "/var/log/keepalived.log"}
     assert doc["capture"] == {"interface": "eth1"}
-    assert doc["vip_probe"] == {"url": "http://203.0.113.100/"}
+    assert doc["vip_probe"] == {"url": "http://198.18.2.100/"}
     assert [n["name"] for n in doc["nodes"]] == ["node1", "node2"]
     assert doc["services"]["keepalived"]["stop"] == "kill $(cat /run/keepalived.pid)"
     known = (lab.dir / "known_hosts").read_text().splitlines()
-    assert [line.split()[0] for line in known] == ["198.51.100.11", "198.51.100.12"]
+    assert [line.split()[0] for line in known] == ["198.18.1.11", "198.18.1.12"]
 
 
 async def test_each_node_is_its_own_host(lab: Lab) -> None:
@@ -58,7 +58,7 @@ async def test_adverts_come_from_node1_only(lab: Lab) -> None:
     status, out = await lab.sh("node2", capture)
     assert status == 0, "no VRRP adverts within 5 s"
     sources = {m.group(1) for m in re.finditer(r" IP (\S+) > 224\.0\.0\.18: VRRPv2", out)}
-    assert sources == {"203.0.113.11"}, out
+    assert sources == {"198.18.2.11"}, out
     assert "vrid 51, prio 120" in out
 
 

@@ -48,7 +48,7 @@ async def test_vrrp_deaf_backup_sends_adverts_beside_the_master(lab: Lab) -> Non
         capture = "timeout 5 tcpdump -l -n -c 6 -i eth1 ip proto 112 2>/dev/null"
         _, out = await lab.sh("node1", capture)
         sources = set(re.findall(r" IP (\S+) > 224\.0\.0\.18: VRRP", out))
-        assert sources == {"203.0.113.11", "203.0.113.12"}, out
+        assert sources == {"198.18.2.11", "198.18.2.12"}, out
 
 
 async def test_mgmt_down_makes_the_node_unreachable(lab: Lab) -> None:

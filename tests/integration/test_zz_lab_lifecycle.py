@@ -51,13 +51,13 @@ def test_up_removes_leftovers_and_builds_v3_unicast_variants(lab: Lab) -> None:
         conf = (lab_dir / "nodes/node3/etc/keepalived/keepalived.conf").read_text()
         assert "vrrp_version 3" in conf
         assert "authentication" not in conf  # keepalived refuses it with VRRPv3
-        assert "unicast_peer {\n        203.0.113.11\n        203.0.113.12\n    }" in conf
+        assert "unicast_peer {\n        198.18.2.11\n        198.18.2.12\n    }" in conf
         assert "priority 80" in conf
-        for vip in ("203.0.113.100", "203.0.113.101"):
+        for vip in ("198.18.2.100", "198.18.2.101"):
             assert vip in control.node_addresses("kclab-node1")
         status = json.loads(_cli("status", "--dir", str(lab_dir), "--json").stdout)
         assert status["up"] is True
-        assert [n["vips"] for n in status["nodes"]] == [["203.0.113.100", "203.0.113.101"], [], []]
+        assert [n["vips"] for n in status["nodes"]] == [["198.18.2.100", "198.18.2.101"], [], []]
     finally:
         down = _cli("down", "--dir", str(lab_dir))
     assert down.returncode == 0, down.stderr

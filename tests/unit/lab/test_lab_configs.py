@@ -23,7 +23,7 @@ def test_default_keepalived_conf_mirrors_the_reference() -> None:
         assert "interval 1\n" in conf
         assert "enable_script_security\n" in conf
         assert "script_user root\n" in conf
-        assert "203.0.113.100/24 dev eth1\n" in conf
+        assert "198.18.2.100/24 dev eth1\n" in conf
         assert "vrrp_strict" not in conf  # its no_accept firewall would drop HTTP to the VIP
         assert "unicast_peer" not in conf
         assert "vrrp_version" not in conf
@@ -38,12 +38,12 @@ def test_v3_drops_authentication_and_unicast_lists_the_other_nodes() -> None:
     conf = configs.keepalived_conf(spec, NodeSpec(2))
     assert "vrrp_version 3\n" in conf
     assert "authentication" not in conf
-    assert conf.count("unicast_src_ip 203.0.113.12\n") == 2
-    assert "unicast_peer {\n        203.0.113.11\n        203.0.113.13\n    }" in conf
+    assert conf.count("unicast_src_ip 198.18.2.12\n") == 2
+    assert "unicast_peer {\n        198.18.2.11\n        198.18.2.13\n    }" in conf
     assert "vrrp_instance VI_CLUSTER {" in conf
     assert "vrrp_instance VI_CLUSTER_2 {" in conf
     assert "virtual_router_id 52\n" in conf
-    assert "203.0.113.101/24 dev eth1" in conf
+    assert "198.18.2.101/24 dev eth1" in conf
 
 
 def test_check_script_stops_keepalived_when_nginx_is_gone() -> None:
@@ -61,7 +61,7 @@ def test_node_addresses_and_names_fit_linux_limits() -> None:
         for ifname in (n.host_mgmt_veth, n.host_svc_veth, n.netns):
             assert ifname.startswith("kclab")
             assert len(ifname) <= 15
-    assert (nodes[0].mgmt_ip, nodes[0].svc_ip) == ("198.51.100.11", "203.0.113.11")
+    assert (nodes[0].mgmt_ip, nodes[0].svc_ip) == ("198.18.1.11", "198.18.2.11")
 
 
 @pytest.mark.parametrize(
@@ -82,14 +82,14 @@ def test_nginx_and_sshd_configs() -> None:
     assert 'return 200 "node2\\n";' in configs.nginx_conf(node)
     assert "pid /run/nginx.pid;" in configs.nginx_conf(node)
     sshd = configs.sshd_config(node)
-    assert "ListenAddress 198.51.100.12\n" in sshd
+    assert "ListenAddress 198.18.1.12\n" in sshd
     assert "PasswordAuthentication no\n" in sshd
     assert "AuthorizedKeysFile /etc/ssh/authorized_keys/%u\n" in sshd
 
 
 def test_known_hosts_lines() -> None:
-    text = configs.known_hosts({"198.51.100.11": "ssh-ed25519 AAAA node1\n"})
-    assert text == "198.51.100.11 ssh-ed25519 AAAA node1\n"
+    text = configs.known_hosts({"198.18.1.11": "ssh-ed25519 AAAA node1\n"})
+    assert text == "198.18.1.11 ssh-ed25519 AAAA node1\n"
 
 
 def test_cluster_file_is_a_valid_contract_inventory() -> None:
@@ -98,8 +98,8 @@ def test_cluster_file_is_a_valid_contract_inventory() -> None:
     assert "s3cret42" not in text
     cluster = parse_cluster(text, "cluster.yaml")
     assert [(n.name, n.host) for n in cluster.nodes] == [
-        ("node1", "198.51.100.11"),
-        ("node2", "198.51.100.12"),
+        ("node1", "198.18.1.11"),
+        ("node2", "198.18.1.12"),
     ]
     node = cluster.nodes[0]
     assert node.ssh.user == "root"
@@ -113,4 +113,4 @@ def test_cluster_file_is_a_valid_contract_inventory() -> None:
     assert node.services["nginx"].command("status") == "pgrep -x nginx"
     assert "while pgrep -x keepalived" in node.services["keepalived"].command("restart")
     assert cluster.vip_probe is not None
-    assert cluster.vip_probe.url == "http://203.0.113.100/"
+    assert cluster.vip_probe.url == "http://198.18.2.100/"

@@ -19,8 +19,8 @@ from kaconsole.lab.state import LabState, NodeState, exclusive
 def _state(tmp: Path) -> LabState:
     return LabState(
         dir=str(tmp), nodes=1, instances=1, vrrp_version=2, unicast=False,
-        vips=["203.0.113.100"], cluster_file=str(tmp / "cluster.yaml"), created_at="now",
-        node_states=[NodeState("node1", "kclab-node1", "198.51.100.11", "203.0.113.11", 11, 10)],
+        vips=["198.18.2.100"], cluster_file=str(tmp / "cluster.yaml"), created_at="now",
+        node_states=[NodeState("node1", "kclab-node1", "198.18.1.11", "198.18.2.11", 11, 10)],
     )  # fmt: skip
 
 

@@ -12,10 +12,10 @@ import json
 import sys
 from typing import Any
 
-from kaconsole.core.checks import Finding, exit_status
-from kaconsole.core.checks_model import SEVERITIES
-from kaconsole.core.inventory import load_cluster
-from kaconsole.engine.check import check
+from kaconsole.core.checks.cluster import Finding, exit_status
+from kaconsole.core.checks.model import SEVERITIES
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.engine.configcheck import check
 
 
 def register(sub: Any) -> None:

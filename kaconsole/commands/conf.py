@@ -14,8 +14,8 @@ import os
 import sys
 from typing import Any
 
-from kaconsole.core.confmodel import KeepalivedConfig, VrrpInstance
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.model import KeepalivedConfig, VrrpInstance
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.redact import redact_args
 from kaconsole.errors import InputError
 

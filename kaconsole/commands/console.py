@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kaconsole.core.inventory import load_cluster
+from kaconsole.core.inventory.load import load_cluster
 
 
 def add_console_options(parser: argparse.ArgumentParser) -> None:

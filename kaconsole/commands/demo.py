@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from kaconsole.commands.console import add_console_options
-from kaconsole.core.inventory import load_cluster
+from kaconsole.core.inventory.load import load_cluster
 
 #: clusters/demo.yaml at the repository root.
 DEMO_CLUSTER = Path(__file__).resolve().parents[2] / "clusters" / "demo.yaml"
@@ -32,7 +32,7 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     cluster = load_cluster(DEMO_CLUSTER)
-    from kaconsole.transport.sim import demo_sessions
+    from kaconsole.sim.cluster import demo_sessions
     from kaconsole.ui.app import make_app
 
     app = make_app(

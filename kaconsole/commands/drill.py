@@ -17,7 +17,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-from kaconsole.core.inventory import Cluster, load_cluster
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.report import DrillReport
 from kaconsole.drills.runbook import builtin_names, load_drill

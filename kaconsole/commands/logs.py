@@ -16,7 +16,7 @@ from typing import Any
 
 from kaconsole.commands.inputs import open_text, text_lines
 from kaconsole.core.events import LogEvent
-from kaconsole.core.logparse import parse_lines
+from kaconsole.core.logs.parse import parse_lines
 from kaconsole.errors import InputError
 
 

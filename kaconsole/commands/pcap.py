@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kaconsole.commands.inputs import chunks
-from kaconsole.core.advert import decode
 from kaconsole.core.events import Advert, BadPacket
-from kaconsole.core.pcapstream import PcapStream
+from kaconsole.core.wire.capture import AdvertReader
+from kaconsole.core.wire.pcap import PcapStream
 from kaconsole.errors import InputError
 
 _COLUMNS = ("time", "src", "dst", "ver", "vrid", "prio", "int", "auth", "addresses", "problems")
@@ -74,14 +74,12 @@ def _table_line(cells: tuple[str, ...]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     path: str = args.file
-    stream = PcapStream()
+    reader = AdvertReader()
+    stream = reader.stream
     adverts = 0
     for chunk in chunks(path):
         lines = []
-        for record in stream.feed(chunk):
-            item = decode(record)
-            if item is None:
-                continue
+        for item in reader.feed(chunk):
             if not args.json and not adverts:
                 lines.append(_table_line(_COLUMNS))
             adverts += 1

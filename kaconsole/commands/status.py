@@ -9,10 +9,11 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from kaconsole.core.anomalies import find_anomalies
-from kaconsole.core.explain import operator_actions
-from kaconsole.core.inventory import Cluster, load_cluster
-from kaconsole.core.snapshot import snapshot_json
+from kaconsole.core.insight.anomalies import find_anomalies
+from kaconsole.core.insight.explain import operator_actions
+from kaconsole.core.insight.snapshot import snapshot_json
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.status import all_ready, take_status

@@ -14,11 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from kaconsole.commands.inputs import chunks, is_capture, open_text, text_lines
-from kaconsole.core.advert import decode
 from kaconsole.core.events import Advert
-from kaconsole.core.logparse import parse_lines
-from kaconsole.core.pcapstream import PcapStream
-from kaconsole.core.timeline import Entry, Failover, log_entries, merge, wire_entries
+from kaconsole.core.insight.timeline import Entry, Failover, log_entries, merge, wire_entries
+from kaconsole.core.logs.parse import parse_lines
+from kaconsole.core.wire.capture import AdvertReader, adverts
 from kaconsole.errors import InputError
 
 
@@ -46,14 +45,9 @@ def _named(arg: str) -> tuple[str, str]:
 
 
 def _adverts(path: str) -> list[Advert]:
-    stream = PcapStream()
-    out = [
-        item
-        for chunk in chunks(path)
-        for record in stream.feed(chunk)
-        if isinstance(item := decode(record), Advert)
-    ]
-    if stream.format is None:
+    reader = AdvertReader()
+    out = list(adverts(chunks(path), reader))
+    if reader.stream.format is None:
         raise InputError(path, "not a pcap or pcapng capture")
     return out
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kaconsole.core.confmodel import KeepalivedConfig
+from kaconsole.core.conf.model import KeepalivedConfig
 from kaconsole.core.events import Advert, LogEvent, VrrpState
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaconsole.core.anomalies import InstanceSummary, find_anomalies, summarize
-from kaconsole.core.state import ClusterState
+from kaconsole.core.insight.anomalies import InstanceSummary, find_anomalies, summarize
+from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.model import Condition
 
 

@@ -9,10 +9,10 @@ import contextlib
 import time
 from dataclasses import replace
 
-from kaconsole.core.anomalies import summarize
 from kaconsole.core.facts import ProbeResult
-from kaconsole.core.inventory import VipProbe
-from kaconsole.core.state import ClusterState
+from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.inventory.model import VipProbe
+from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.measure import Sample
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 

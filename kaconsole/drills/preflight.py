@@ -6,12 +6,12 @@ an anomaly already showing would measure the wrong thing, or break what is alrea
 
 from __future__ import annotations
 
-from kaconsole.core.anomalies import find_anomalies, instance_names, summarize
-from kaconsole.core.checks import check_cluster
+from kaconsole.core.checks.cluster import check_cluster
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.state import ClusterState, NodeState
-from kaconsole.core.vrrp import master_down_interval
+from kaconsole.core.insight.anomalies import find_anomalies, instance_names, summarize
+from kaconsole.core.state.model import ClusterState, NodeState
+from kaconsole.core.vrrp.timers import master_down_interval
 
 
 def settled(state: ClusterState, instance: str | None) -> bool:

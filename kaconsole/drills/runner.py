@@ -17,9 +17,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from kaconsole.core.anomalies import summarize
 from kaconsole.core.facts import ProbeResult, ServiceState
-from kaconsole.core.state import ClusterState
+from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.conditions import check
 from kaconsole.drills.measure import measure
 from kaconsole.drills.model import ROLES, Runbook, Step, resolve, titled

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from kaconsole.core.inventory import Cluster
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.audit import AuditLog
 from kaconsole.errors import ActionRefused
-from kaconsole.transport.commands import service_command
+from kaconsole.transport.remote_commands import service_command
 from kaconsole.transport.runner import Completed, Runner
 
 Verb = Literal["start", "stop", "restart"]

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from kaconsole.core.facts import AdvertSeen, Fact, LogSeen, ProbeResult
-from kaconsole.core.inventory import Cluster, Node, VipProbe
-from kaconsole.core.state import ClusterState, initial_state, reduce
+from kaconsole.core.inventory.model import Cluster, Node, VipProbe
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import reduce
 from kaconsole.engine.probe import probe
-from kaconsole.transport.node import NodeSession, SessionSettings
 from kaconsole.transport.runner import Runner
+from kaconsole.transport.session import NodeSession, SessionSettings
 
 Sink = Callable[[Fact], None]
 T = TypeVar("T")

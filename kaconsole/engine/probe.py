@@ -8,7 +8,7 @@ import urllib.error
 import urllib.request
 
 from kaconsole.core.facts import ProbeResult
-from kaconsole.core.inventory import VipProbe
+from kaconsole.core.inventory.model import VipProbe
 
 #: Enough of the body to see which node answered (the lab's nginx answers with its name).
 BODY_BYTES = 512

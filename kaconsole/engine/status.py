@@ -9,9 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 
-from kaconsole.core.inventory import Cluster
-from kaconsole.core.state import ClusterState, NodeState
-from kaconsole.core.vrrp import master_down_interval
+from kaconsole.core.inventory.model import Cluster
+from kaconsole.core.state.model import ClusterState, NodeState
+from kaconsole.core.vrrp.timers import master_down_interval
 from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
 
 #: Without a configuration to compute it from: keepalived's default (advert_int 1, priority 100).

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from kaconsole.core.confmodel import KeepalivedConfig
-from kaconsole.core.confparse import parse_config
-from kaconsole.transport.commands import glob_command, read_files_command
+from kaconsole.core.conf.model import KeepalivedConfig
+from kaconsole.core.conf.parse import parse_config
+from kaconsole.transport.remote_commands import glob_command, read_files_command
 from kaconsole.transport.runner import Runner
 
 #: Includes nest this deep at most before we stop asking (keepalived itself allows about 8).

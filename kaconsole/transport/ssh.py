@@ -17,7 +17,7 @@ from typing import Any
 
 import asyncssh
 
-from kaconsole.core.inventory import Node
+from kaconsole.core.inventory.model import Node
 from kaconsole.errors import HostKeyError, SshError
 from kaconsole.transport.runner import Completed
 

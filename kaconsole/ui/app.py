@@ -11,7 +11,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 
-from kaconsole.core.inventory import Cluster
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn, SessionFactory

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kaconsole.core.confmodel import KeepalivedConfig
-from kaconsole.core.state import ClusterState
+from kaconsole.core.conf.model import KeepalivedConfig
+from kaconsole.core.state.model import ClusterState
 from kaconsole.ui.present import Seg
 
 #: Model keys that say where a value was written, not what it is.

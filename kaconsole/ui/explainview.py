@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from kaconsole.core.anomalies import instance_names
-from kaconsole.core.heal import heal_findings
-from kaconsole.core.state import ClusterState
-from kaconsole.core.whatif import whatif
+from kaconsole.core.insight.anomalies import instance_names
+from kaconsole.core.insight.heal import heal_findings
+from kaconsole.core.insight.whatif import whatif
+from kaconsole.core.state.model import ClusterState
 from kaconsole.ui.present import Seg
 
 

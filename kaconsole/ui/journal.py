@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from kaconsole.core.anomalies import Anomaly
-from kaconsole.core.explain import OperatorAction, explain
-from kaconsole.core.state import ClusterState, Transition
-from kaconsole.core.timeline import Entry
+from kaconsole.core.insight.anomalies import Anomaly
+from kaconsole.core.insight.explain import OperatorAction, explain
+from kaconsole.core.insight.timeline import Entry
+from kaconsole.core.state.model import ClusterState, Transition
 from kaconsole.ui.present import clock_text
 
 

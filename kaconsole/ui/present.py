@@ -12,13 +12,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from kaconsole.core.anomalies import Anomaly, InstanceSummary, summaries
-from kaconsole.core.effects import election
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
-from kaconsole.core.explain import explain
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.state import ClusterState, InstanceState, NodeState, Transition
-from kaconsole.core.vrrp import elect, master_down_interval
+from kaconsole.core.insight.anomalies import Anomaly, InstanceSummary, summaries
+from kaconsole.core.insight.effects import election
+from kaconsole.core.insight.explain import explain
+from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
+from kaconsole.core.vrrp.election import elect
+from kaconsole.core.vrrp.timers import master_down_interval
 
 Seg = tuple[str, str]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from scapy.layers.l2 import Ether
 from scapy.layers.vrrp import VRRP, VRRPv3
 
-from kaconsole.core.advert import decode
-from kaconsole.core.pcapstream import PcapStream, Record
+from kaconsole.core.wire.advert import decode
+from kaconsole.core.wire.pcap import PcapStream, Record
 
 PCAP_DIR = Path(__file__).parents[1] / "data" / "pcap"
 SAMPLES = ("v2_pass.pcap", "v2_ah_ns.pcap", "v2_split_brain.pcap", "v2_unicast.pcap")

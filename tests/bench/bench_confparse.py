@@ -10,7 +10,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.redact import redact_text
 
 REFERENCE = Path(__file__).parents[1] / "data" / "conf" / "master.conf"

@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from kaconsole.core.logframes import split_line
-from kaconsole.core.logparse import parse_lines
+from kaconsole.core.logs.framing import split_line
+from kaconsole.core.logs.parse import parse_lines
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "logs"
 FORMATS = {

@@ -19,7 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from kaconsole.core.inventory import Cluster, load_cluster
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.status import all_ready
 from kaconsole.lab import control

@@ -26,11 +26,12 @@ from pathlib import Path
 
 from textual import events
 
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.events import LogEvent, LogKind
 from kaconsole.core.facts import ConfigObserved, Fact, LogSeen, Reachability
-from kaconsole.core.inventory import Cluster, Node, parse_cluster
-from kaconsole.core.logparse import parse_line
+from kaconsole.core.inventory.load import parse_cluster
+from kaconsole.core.inventory.model import Cluster, Node
+from kaconsole.core.logs.parse import parse_line
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, Sink
 from kaconsole.ui.app import make_app

@@ -24,10 +24,11 @@ from labkit import Lab
 
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import AdvertSeen, DumpObserved, Fact, LogSeen
-from kaconsole.core.inventory import Cluster, Node, load_cluster
-from kaconsole.core.state import ClusterState
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster, Node
+from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.monitor import ClusterMonitor, Session, SessionFactory, Sink, ssh_sessions
-from kaconsole.transport.sim import demo_sessions
+from kaconsole.sim.cluster import demo_sessions
 
 pytestmark = pytest.mark.lab
 

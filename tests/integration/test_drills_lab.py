@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from labkit import Lab, eventually
 
-from kaconsole.core.inventory import load_cluster
+from kaconsole.core.inventory.load import load_cluster
 from kaconsole.drills.runbook import load_drill
 from kaconsole.drills.runner import DrillEvent, DrillRunner
 from kaconsole.engine.actions import Actions

@@ -19,13 +19,14 @@ from typing import Any
 import pytest
 from labkit import Lab, eventually
 
-from kaconsole.core.anomalies import find_anomalies, summarize
-from kaconsole.core.explain import explain, operator_actions
-from kaconsole.core.heal import heal_findings
-from kaconsole.core.inventory import Cluster, load_cluster
-from kaconsole.core.snapshot import snapshot_json
-from kaconsole.core.state import ClusterState
-from kaconsole.core.whatif import whatif
+from kaconsole.core.insight.anomalies import find_anomalies, summarize
+from kaconsole.core.insight.explain import explain, operator_actions
+from kaconsole.core.insight.heal import heal_findings
+from kaconsole.core.insight.snapshot import snapshot_json
+from kaconsole.core.insight.whatif import whatif
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster
+from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest, Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor

@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from labkit import Lab, eventually
 
-from kaconsole.core.anomalies import find_anomalies, summarize
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.inventory import Cluster, load_cluster
-from kaconsole.core.state import ClusterState
+from kaconsole.core.insight.anomalies import find_anomalies, summarize
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster
+from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest, Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor

@@ -7,9 +7,9 @@ from pathlib import Path
 from uikit import until
 
 from kaconsole.commands.demo import DEMO_CLUSTER
-from kaconsole.core.inventory import load_cluster
+from kaconsole.core.inventory.load import load_cluster
 from kaconsole.engine.audit import AuditLog
-from kaconsole.transport.sim import demo_sessions
+from kaconsole.sim.cluster import demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.widgets.node_table import NodeList

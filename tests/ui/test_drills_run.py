@@ -16,10 +16,10 @@ from textual.widgets import OptionList, Static
 from uikit import until
 
 from kaconsole.commands.demo import DEMO_CLUSTER
-from kaconsole.core.inventory import load_cluster
+from kaconsole.core.inventory.load import load_cluster
 from kaconsole.drills.runbook import builtin_names
 from kaconsole.engine.audit import AuditLog
-from kaconsole.transport.sim import DemoCluster, demo_sessions
+from kaconsole.sim.cluster import DemoCluster, demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME, DrillRun

@@ -9,10 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from uikit import SECRET, cluster, lab_facts, monitor_with
 
-from kaconsole.core.anomalies import find_anomalies, summaries
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import ChannelStatus, Reachability, ServiceObserved, ServiceState
-from kaconsole.core.state import ClusterState, fold, initial_state
+from kaconsole.core.insight.anomalies import find_anomalies, summaries
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import fold
 from kaconsole.ui.confview import config_lines, flatten
 from kaconsole.ui.journal import Journal
 from kaconsole.ui.present import (

@@ -14,9 +14,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 
-from kaconsole.core.advert import decode
-from kaconsole.core.confparse import parse_config
-from kaconsole.core.dump import parse_json_dump
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.events import Advert
 from kaconsole.core.facts import (
     AddressesObserved,
@@ -29,10 +27,13 @@ from kaconsole.core.facts import (
     ServiceObserved,
     ServiceState,
 )
-from kaconsole.core.inventory import Cluster, Node, parse_cluster
-from kaconsole.core.logparse import parse_line
-from kaconsole.core.pcapstream import PcapStream
-from kaconsole.core.polls import parse_ip_addr
+from kaconsole.core.inventory.load import parse_cluster
+from kaconsole.core.inventory.model import Cluster, Node
+from kaconsole.core.logs.parse import parse_line
+from kaconsole.core.polls.addresses import parse_ip_addr
+from kaconsole.core.polls.dump import parse_json_dump
+from kaconsole.core.wire.advert import decode
+from kaconsole.core.wire.pcap import PcapStream
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, Sink
 from kaconsole.transport.runner import Completed

@@ -21,7 +21,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from kaconsole.core.anomalies import summarize
+from kaconsole.core.insight.anomalies import summarize
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
 from kaconsole.errors import KaconsoleError

@@ -16,12 +16,12 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Digits, Footer, Input, Static
 
-from kaconsole.core.anomalies import find_anomalies, summaries
-from kaconsole.core.effects import expected_effect
-from kaconsole.core.explain import OperatorAction
 from kaconsole.core.facts import AdvertSeen, LogSeen
-from kaconsole.core.state import ClusterState
-from kaconsole.core.timeline import Entry
+from kaconsole.core.insight.anomalies import find_anomalies, summaries
+from kaconsole.core.insight.effects import expected_effect
+from kaconsole.core.insight.explain import OperatorAction
+from kaconsole.core.insight.timeline import Entry
+from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest
 from kaconsole.errors import ActionRefused
 from kaconsole.transport.ssh import as_privileged

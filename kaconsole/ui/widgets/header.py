@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from kaconsole.core.anomalies import Anomaly
-from kaconsole.core.state import ClusterState
+from kaconsole.core.insight.anomalies import Anomaly
+from kaconsole.core.state.model import ClusterState
 from kaconsole.ui.present import banner, header_lines
 from kaconsole.ui.widgets.styled import lines_content
 

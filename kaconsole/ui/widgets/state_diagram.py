@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from kaconsole.core.state import ClusterState
+from kaconsole.core.state.model import ClusterState
 from kaconsole.ui.present import Seg, diagram_lines, diagrams
 from kaconsole.ui.widgets.styled import lines_content
 

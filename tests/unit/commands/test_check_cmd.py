@@ -17,11 +17,11 @@ import pytest
 
 from kaconsole.cli import main
 from kaconsole.commands import check as command
-from kaconsole.core.checks import Finding, NodeEvidence, check_cluster
-from kaconsole.core.confmodel import KeepalivedConfig
-from kaconsole.core.confparse import parse_config
-from kaconsole.core.inventory import Cluster, Node
-from kaconsole.engine import check as engine
+from kaconsole.core.checks.cluster import Finding, NodeEvidence, check_cluster
+from kaconsole.core.conf.model import KeepalivedConfig
+from kaconsole.core.conf.parse import parse_config
+from kaconsole.core.inventory.model import Cluster, Node
+from kaconsole.engine import configcheck as engine
 from kaconsole.errors import SshError
 from kaconsole.transport.local import LocalRunner
 from kaconsole.transport.runner import Runner

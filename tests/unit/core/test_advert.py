@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from kaconsole.core.advert import decode
 from kaconsole.core.events import Advert
-from kaconsole.core.pcapstream import PcapStream
+from kaconsole.core.wire.advert import decode
+from kaconsole.core.wire.pcap import PcapStream
 
 PCAP_DIR = Path(__file__).parents[2] / "data" / "pcap"
 V4_VIPS = ("192.0.2.100", "192.0.2.101")

@@ -13,9 +13,9 @@ from scapy.layers.l2 import CookedLinux, Dot1Q, Ether
 from scapy.layers.vrrp import VRRP, VRRPv3
 from scapy.packet import Packet, Raw
 
-from kaconsole.core.advert import decode, fingerprint
 from kaconsole.core.events import Advert, BadPacket
-from kaconsole.core.pcapstream import Record
+from kaconsole.core.wire.advert import decode, fingerprint
+from kaconsole.core.wire.pcap import Record
 
 SRC, GROUP = "192.0.2.11", "224.0.0.18"
 SRC6, GROUP6 = "fe80::1", "ff02::12"

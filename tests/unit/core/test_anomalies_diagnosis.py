@@ -10,9 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from kaconsole.core.advert import decode
-from kaconsole.core.anomalies import find_anomalies, summarize
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.events import Advert, LogKind
 from kaconsole.core.facts import (
     AddressesObserved,
@@ -22,10 +20,13 @@ from kaconsole.core.facts import (
     ServiceObserved,
     ServiceState,
 )
-from kaconsole.core.heal import heal_findings
-from kaconsole.core.pcapstream import PcapStream
-from kaconsole.core.polls import parse_ip_addr
-from kaconsole.core.state import ClusterState, fold, initial_state
+from kaconsole.core.insight.anomalies import find_anomalies, summarize
+from kaconsole.core.insight.heal import heal_findings
+from kaconsole.core.polls.addresses import parse_ip_addr
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import fold
+from kaconsole.core.wire.advert import decode
+from kaconsole.core.wire.pcap import PcapStream
 from tests.unit.core.test_causes_chain import _console
 from tests.unit.core.test_state import ADDR, addrs, advert, entered, log, started_pair
 from tests.unit.core.test_state_lab_logs import lab_facts

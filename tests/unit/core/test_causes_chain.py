@@ -15,11 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaconsole.core.events import LogKind
-from kaconsole.core.explain import OperatorAction, explain, operator_actions
 from kaconsole.core.facts import Fact, LogSeen, ServiceObserved, ServiceState
-from kaconsole.core.logparse import parse_lines
-from kaconsole.core.snapshot import snapshot_json
-from kaconsole.core.state import ClusterState, Transition, fold, initial_state
+from kaconsole.core.insight.explain import OperatorAction, explain, operator_actions
+from kaconsole.core.insight.snapshot import snapshot_json
+from kaconsole.core.logs.parse import parse_lines
+from kaconsole.core.state.model import ClusterState, Transition, initial_state
+from kaconsole.core.state.reduce import fold
 from tests.unit.core.test_state import advert, entered, log, started_pair
 from tests.unit.core.test_state_lab_logs import lab_facts
 

@@ -8,10 +8,16 @@ from typing import Any
 
 import pytest
 
-from kaconsole.core.checks import ConfigTest, Finding, NodeEvidence, check_cluster, exit_status
-from kaconsole.core.checks_node import config_test_meaning, script_path
-from kaconsole.core.confmodel import KeepalivedConfig, Where
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.checks.cluster import (
+    ConfigTest,
+    Finding,
+    NodeEvidence,
+    check_cluster,
+    exit_status,
+)
+from kaconsole.core.checks.node import config_test_meaning, script_path
+from kaconsole.core.conf.model import KeepalivedConfig, Where
+from kaconsole.core.conf.parse import parse_config
 
 TEMPLATE = """\
 global_defs {{

@@ -7,8 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaconsole.core.checks import ConfigTest, NodeEvidence, check_cluster
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.checks.cluster import ConfigTest, NodeEvidence, check_cluster
+from kaconsole.core.conf.parse import parse_config
 
 WORDS = st.sampled_from([
     "vrrp_instance", "VI_1", "{", "}", "priority", "virtual_router_id", "51", "255", "0", "-20",

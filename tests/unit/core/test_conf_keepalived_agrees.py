@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 
 KEEPALIVED = shutil.which("keepalived")
 DATA = Path(__file__).parents[2] / "data" / "conf"

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 
 # Text made of what keepalived's parser cares about, so the generator hits the tricky paths.
 _SYNTAX = st.sampled_from([

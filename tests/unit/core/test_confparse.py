@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from kaconsole.core.confmodel import KeepalivedConfig, Where
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.model import KeepalivedConfig, Where
+from kaconsole.core.conf.parse import parse_config
 
 
 def load(path: Path, **kwargs: str) -> KeepalivedConfig:

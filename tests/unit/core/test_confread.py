@@ -6,9 +6,9 @@ import fnmatch
 
 import pytest
 
-from kaconsole.core.confmodel import KeepalivedConfig, Where
-from kaconsole.core.confparse import parse_config
-from kaconsole.core.confsyntax import (
+from kaconsole.core.conf.model import KeepalivedConfig, Where
+from kaconsole.core.conf.parse import parse_config
+from kaconsole.core.conf.syntax import (
     decomment,
     expand_braces,
     include_target,

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaconsole.core.dump import DumpError, parse_data_dump, parse_json_dump
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import DumpInstance
+from kaconsole.core.polls.dump import DumpError, parse_data_dump, parse_json_dump
 
 EXPECTED = (DumpInstance("VI_1", VrrpState.MASTER, 51, 120, 120),)
 

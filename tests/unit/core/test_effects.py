@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaconsole.core.confparse import parse_config
-from kaconsole.core.effects import expected_effect
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.events import LogEvent, LogKind
 from kaconsole.core.facts import (
     AddressesObserved,
@@ -14,7 +13,9 @@ from kaconsole.core.facts import (
     ServiceObserved,
     ServiceState,
 )
-from kaconsole.core.state import ClusterState, fold, initial_state
+from kaconsole.core.insight.effects import expected_effect
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import fold
 
 
 def reference_pair(data_dir: Path) -> ClusterState:

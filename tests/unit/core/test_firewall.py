@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kaconsole.core.confparse import parse_config
-from kaconsole.core.firewall import drops_vip_traffic
+from kaconsole.core.conf.firewall import drops_vip_traffic
+from kaconsole.core.conf.parse import parse_config
 
 BASE = """
 global_defs {{

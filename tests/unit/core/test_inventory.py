@@ -10,13 +10,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaconsole.core.inventory import (
-    DEFAULT_KEEPALIVED_CONF,
-    MAX_FILE_BYTES,
-    Cluster,
-    load_cluster,
-    parse_cluster,
-)
+from kaconsole.core.inventory.load import load_cluster, parse_cluster
+from kaconsole.core.inventory.model import DEFAULT_KEEPALIVED_CONF, MAX_FILE_BYTES, Cluster
 from kaconsole.errors import InventoryError
 
 ROOT = Path(__file__).resolve().parents[3]

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaconsole.core.logframes import WEEKDAYS, Frame, split_line
+from kaconsole.core.logs.framing import WEEKDAYS, Frame, split_line
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 MSG = "(VI_CLUSTER) Entering MASTER STATE"

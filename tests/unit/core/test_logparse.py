@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kaconsole.core.logs.wording import classify
 
 from kaconsole.core.events import LogEvent, LogKind
-from kaconsole.core.logparse import classify, parse_line, parse_lines
+from kaconsole.core.logs.parse import parse_line, parse_lines
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 K = LogKind

@@ -7,9 +7,10 @@ import re
 
 from hypothesis import given
 from hypothesis import strategies as st
+from kaconsole.core.logs.wording import classify
 
 from kaconsole.core.events import LogEvent, LogKind
-from kaconsole.core.logparse import classify, parse_line, parse_lines
+from kaconsole.core.logs.parse import parse_line, parse_lines
 
 _line_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"))
 _instance = st.text(

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scapy.utils import rdpcap
 
-from kaconsole.core.pcapstream import MAX_RECORD, PcapStream, Record
+from kaconsole.core.wire.pcap import MAX_RECORD, PcapStream, Record
 
 PCAP_DIR = Path(__file__).parents[2] / "data" / "pcap"
 CAPTURES = sorted(PCAP_DIR.glob("*.pcap*"))

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.polls import PollError, parse_ip_addr, service_state
+from kaconsole.core.polls.addresses import PollError, parse_ip_addr, service_state
 
 VIP = "203.0.113.100"
 

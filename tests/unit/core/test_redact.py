@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.redact import MASK, Secret, redact_args, redact_text
 
 PASSWORD = "cluster_pass"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaconsole.core.resume import lines_after
+from kaconsole.core.logs.resume import lines_after
 
 GARP = "Wed Nov 25 15:29:25 2026: Sending gratuitous ARP on eth0 for 192.0.2.100"
 

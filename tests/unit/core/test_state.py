@@ -6,8 +6,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from kaconsole.core.anomalies import find_anomalies, summarize
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import (
     AddressesObserved,
@@ -24,8 +23,10 @@ from kaconsole.core.facts import (
     ServiceState,
     instance_specs,
 )
-from kaconsole.core.snapshot import snapshot_json
-from kaconsole.core.state import ClusterState, fold, initial_state, reduce
+from kaconsole.core.insight.anomalies import find_anomalies, summarize
+from kaconsole.core.insight.snapshot import snapshot_json
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import fold, reduce
 
 T0 = datetime(2026, 11, 24, 16, 13, 0)
 VIP = "192.0.2.100"

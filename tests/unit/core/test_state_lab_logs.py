@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaconsole.core.anomalies import find_anomalies, summarize
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.facts import ConfigObserved, Fact, LogSeen
-from kaconsole.core.logparse import parse_lines
-from kaconsole.core.state import ClusterState, fold, initial_state
+from kaconsole.core.insight.anomalies import find_anomalies, summarize
+from kaconsole.core.logs.parse import parse_lines
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import fold
 
 
 def lab_facts(data_dir: Path) -> list[Fact]:

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaconsole.core.anomalies import find_anomalies, summaries
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import (
     AddressesObserved,
@@ -22,8 +21,10 @@ from kaconsole.core.facts import (
     ServiceObserved,
     ServiceState,
 )
-from kaconsole.core.snapshot import snapshot_json
-from kaconsole.core.state import fold, initial_state
+from kaconsole.core.insight.anomalies import find_anomalies, summaries
+from kaconsole.core.insight.snapshot import snapshot_json
+from kaconsole.core.state.model import initial_state
+from kaconsole.core.state.reduce import fold
 
 NODES = st.sampled_from(["n1", "n2", "n3", "ghost"])
 INSTANCES = st.sampled_from(["VI_1", "VI_2"])

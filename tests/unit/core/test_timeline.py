@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from kaconsole.commands.inputs import chunks
-from kaconsole.core.advert import decode
 from kaconsole.core.events import Advert
-from kaconsole.core.logparse import parse_lines
-from kaconsole.core.pcapstream import PcapStream
-from kaconsole.core.timeline import log_entries, merge, wire_entries
+from kaconsole.core.insight.timeline import log_entries, merge, wire_entries
+from kaconsole.core.logs.parse import parse_lines
+from kaconsole.core.wire.advert import decode
+from kaconsole.core.wire.pcap import PcapStream
 
 
 def lab_adverts(data_dir: Path) -> list[Advert]:

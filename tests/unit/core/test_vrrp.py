@@ -10,7 +10,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kaconsole.core.events import VrrpState
-from kaconsole.core.vrrp import (
+from kaconsole.core.vrrp.election import (
     Change,
     Election,
     NodeDies,
@@ -19,12 +19,10 @@ from kaconsole.core.vrrp import (
     StopKeepalived,
     TrackerFails,
     TrackerRecovers,
-    effective_priority,
     elect,
-    master_down_interval,
     predict,
-    skew_time,
 )
+from kaconsole.core.vrrp.timers import effective_priority, master_down_interval, skew_time
 
 M, B, S, F = VrrpState.MASTER, VrrpState.BACKUP, VrrpState.STOP, VrrpState.FAULT
 CAUSES = {"startup", "priority_zero", "advert_timeout", "preempted", "higher_priority_seen",

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaconsole.core.confparse import parse_config
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.facts import ConfigObserved
-from kaconsole.core.state import ClusterState, fold, initial_state
-from kaconsole.core.whatif import whatif, whatif_lines
+from kaconsole.core.insight.whatif import whatif, whatif_lines
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import fold
 from tests.unit.core.test_state_lab_logs import folded
 
 

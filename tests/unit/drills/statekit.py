@@ -15,7 +15,8 @@ from kaconsole.core.facts import (
     ServiceObserved,
     ServiceState,
 )
-from kaconsole.core.state import ClusterState, fold, initial_state
+from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.reduce import fold
 
 T = 1_800_000_000.0
 VIP = "192.0.2.100"

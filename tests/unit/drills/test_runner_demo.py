@@ -13,15 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from kaconsole.core.anomalies import summarize
-from kaconsole.core.inventory import Cluster, load_cluster
+from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.runbook import load_drill
 from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.transport.sim import DemoCluster, demo_sessions
+from kaconsole.sim.cluster import DemoCluster, demo_sessions
 
 ROOT = Path(__file__).resolve().parents[3]
 NEVER = str(ROOT / "tests/data/drills/never-comes.yaml")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from kaconsole.core.inventory import parse_cluster
+from kaconsole.core.inventory.load import parse_cluster
 from kaconsole.engine.actions import ActionRequest, Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.errors import ActionRefused

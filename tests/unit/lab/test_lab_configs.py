@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kaconsole.core.inventory import parse_cluster
+from kaconsole.core.inventory.load import parse_cluster
 from kaconsole.lab import configs
 from kaconsole.lab.configs import LabSpec, NodeSpec
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kaconsole.core.inventory import parse_cluster
+from kaconsole.core.inventory.load import parse_cluster
 from kaconsole.transport.ssh import as_privileged, connect_options, jump_node
 
 CLUSTER = """

@@ -1,0 +1,135 @@
+"""The cluster state: immutable records that the reducer replaces and the widgets read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import MappingProxyType
+from typing import Any
+
+from kaconsole.core.conf.model import KeepalivedConfig
+from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
+from kaconsole.core.facts import (
+    InstanceSpec,
+    ProbeResult,
+    ServiceState,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A log event kept beside an instance to explain its next transition."""
+
+    at: float | None
+    kind: LogKind
+    fields: dict[str, Any]
+    text: str
+
+    @classmethod
+    def of(cls, event: LogEvent, at: float | None) -> Evidence:
+        return cls(at, event.kind, event.fields, event.text)
+
+
+EMPTY_MAP: Mapping[Any, Any] = MappingProxyType({})
+
+
+def _empty() -> Mapping[Any, Any]:
+    return EMPTY_MAP
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One instance on one node changed state, and why (CONTRACTS.md section 4)."""
+
+    node: str
+    instance: str
+    from_state: VrrpState
+    to_state: VrrpState
+    at: float | None
+    cause: str
+    detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "from": self.from_state.value,
+            "to": self.to_state.value,
+            "at": _iso(self.at),
+            "cause": self.cause,
+            "detail": self.detail,
+        }
+
+
+def _iso(at: float | None) -> str | None:
+    """Epoch seconds as ISO 8601 in the console host's time zone, offset included."""
+    return datetime.fromtimestamp(at, tz=UTC).astimezone().isoformat() if at is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class InstanceState:
+    """One VRRP instance as one node runs it."""
+
+    name: str
+    state: VrrpState = VrrpState.UNKNOWN
+    spec: InstanceSpec | None = None
+    effective_priority: int | None = None
+    base_priority: int | None = None
+    since: float | None = None
+    last_transition: Transition | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def vrid(self) -> int | None:
+        return self.spec.vrid if self.spec else None
+
+
+@dataclass(frozen=True, slots=True)
+class NodeState:
+    name: str
+    host: str
+    reachable: bool | None = None
+    error: str | None = None
+    services: Mapping[str, ServiceState] = field(default_factory=_empty)
+    instances: tuple[InstanceState, ...] = ()
+    addresses: frozenset[str] | None = None
+    started_at: float | None = None
+    #: Last time a node-wide sign was logged, by tag (e.g. "timer_expired": CPU starvation).
+    signs: Mapping[str, float] = field(default_factory=_empty)
+    #: Streams that do not work, by channel name, with the reason (a missing tool, an error).
+    degraded: Mapping[str, str] = field(default_factory=_empty)
+    config: KeepalivedConfig | None = None
+
+    def instance(self, name: str) -> InstanceState | None:
+        return next((i for i in self.instances if i.name == name), None)
+
+    def service(self, name: str) -> ServiceState:
+        return self.services.get(name, ServiceState.UNKNOWN)
+
+
+@dataclass(frozen=True, slots=True)
+class WireSource:
+    """The latest advert from one source address for one VRID, and when each node last saw one."""
+
+    advert: Advert
+    seen_at: Mapping[str, float]
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterState:
+    cluster: str
+    nodes: tuple[NodeState, ...]
+    wire: Mapping[int, Mapping[str, WireSource]] = field(default_factory=_empty)
+    transitions: tuple[Transition, ...] = ()
+    clock: float | None = None
+    probe: ProbeResult | None = None
+
+    def node(self, name: str) -> NodeState | None:
+        return next((n for n in self.nodes if n.name == name), None)
+
+
+def initial_state(cluster: str, nodes: Iterable[tuple[str, str]]) -> ClusterState:
+    """An empty state for the named nodes (name, host), in inventory order."""
+    return ClusterState(cluster=cluster, nodes=tuple(NodeState(n, h) for n, h in nodes))
+
+

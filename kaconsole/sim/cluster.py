@@ -1,0 +1,96 @@
+"""`kaconsole demo`'s cluster: a simulated world of keepalived + nginx nodes and their sessions.
+
+Each `SimSession` feeds the simulated node's log lines, capture bytes and command output through
+the same ingest and poll loop as a real node over SSH: the demo simulates keepalived, not the
+console (DESIGN.md principle 3).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import time
+from collections.abc import AsyncIterator, Callable
+
+from kaconsole.core.facts import ProbeResult
+from kaconsole.core.inventory.model import Cluster, Node, VipProbe
+from kaconsole.sim.files import SimSpec
+from kaconsole.sim.pacer import Pacer
+from kaconsole.sim.session import SimSession
+from kaconsole.sim.world import SimWorld
+from kaconsole.transport.ingest import Sink
+from kaconsole.transport.pollers import PollSettings
+
+
+def demo_specs(cluster: Cluster) -> list[SimSpec]:
+    """The reference pair for the inventory's nodes: 120 (`state MASTER`), then 100, 80, ..."""
+    specs = []
+    for i, node in enumerate(cluster.nodes):
+        mac = bytes([0x52, 0x54, 0x00, 0x4B, 0x41, 0x11 + i])
+        eui64 = bytes([mac[0] ^ 2, *mac[1:3], 0xFF, 0xFE, *mac[3:]])
+        specs.append(
+            SimSpec(
+                name=node.name,
+                address=f"192.168.10.{11 + i}",
+                mac=mac,
+                link_local=str(ipaddress.IPv6Address(b"\xfe\x80" + bytes(6) + eui64)),
+                priority=max(120 - 20 * i, 1),
+                state="MASTER" if i == 0 else "BACKUP",
+                router_id="LVS_MASTER" if i == 0 else ("LVS_BACKUP" if i == 1 else f"LVS_{i + 1}"),
+                conf_path=node.keepalived_conf,
+            )
+        )
+    return specs
+
+
+class DemoCluster:
+    """A `SessionFactory` over one simulated world; `world` is there for drills' knobs
+    (`block_vrrp`, a node's `script_status`, `kill_keepalived`)."""
+
+    def __init__(self, cluster: Cluster, *, speed: float = 1.0,
+                 clock: Callable[[], float] = time.time,
+                 settings: PollSettings | None = None) -> None:
+        self.world = SimWorld(demo_specs(cluster), clock())
+        self.pacer = Pacer(self.world, speed)
+        self.settings = settings or PollSettings()
+        self._users = 0
+        self._booted = False
+        self._task: asyncio.Task[None] | None = None
+
+    def __call__(self, node: Node, sink: Sink) -> SimSession:
+        return SimSession(node, sink, self)
+
+    async def probe(self, spec: VipProbe) -> ProbeResult:
+        """HTTP through the demo's VIP, answered by the simulated nginx that holds it: the
+        demo never sends a packet (its `vip.demo` is not a real name)."""
+        who = self.world.vip_server()
+        at = time.time()
+        if who is None:
+            return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
+        return ProbeResult(spec.url, True, at, 0.001, 200, f"{who}\n")
+
+    @contextlib.asynccontextmanager
+    async def running(self) -> AsyncIterator[None]:
+        """The world runs while a session does; the first one boots the nodes."""
+        if not self._booted:
+            self.world.boot()
+            self._booted = True
+        if self._task is None:
+            self._task = asyncio.create_task(self.pacer.run(), name="demo:world")
+        self._users += 1
+        try:
+            yield
+        finally:
+            self._users -= 1
+            if self._users == 0 and self._task is not None:
+                self._task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self._task
+                self._task = None
+
+
+def demo_sessions(cluster: Cluster, *, speed: float = 1.0,
+                  clock: Callable[[], float] = time.time) -> DemoCluster:
+    """Sessions for `cluster`'s nodes, played by simulated keepalived + nginx nodes."""
+    return DemoCluster(cluster, speed=speed, clock=clock)

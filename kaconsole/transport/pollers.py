@@ -1,0 +1,107 @@
+"""The one poll loop, over any Runner: addresses and services every tick, dump and config slower.
+
+Real nodes (an SSH runner) and the demo's simulated nodes (a runner onto the simulated world)
+run this same loop; they differ only in the runner and the clock. A poll is rescheduled when the
+last one finished, so polls never overlap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kaconsole.core.inventory.model import Node
+from kaconsole.transport import remote_commands as commands
+from kaconsole.transport.configfetch import ConfigUnreadable, fetch_config
+from kaconsole.transport.ingest import NO_JSON_STATUS, Ingest
+from kaconsole.transport.runner import Completed, Runner
+
+
+class Disconnected(Exception):
+    """The runner went away under a poll; the session restarts everything."""
+
+
+@dataclass(frozen=True, slots=True)
+class PollSettings:
+    """Intervals in the session clock's seconds (virtual seconds in the demo)."""
+
+    poll_interval: float = 1.0
+    dump_interval: float = 30.0
+    config_interval: float = 60.0
+    command_timeout: float = 10.0
+
+
+class Poller:
+    """Polls one node while its runner is there; `now` is the interval clock, and `speed` scales
+    waits (the demo's world runs `speed` times as fast as the event loop)."""
+
+    def __init__(self, node: Node, runner: Callable[[], Runner | None], ingest: Ingest,
+                 settings: PollSettings, now: Callable[[], float], speed: float = 1.0) -> None:
+        self.node = node
+        self._runner = runner
+        self._ingest = ingest
+        self._settings = settings
+        self._now = now
+        self._speed = speed
+        self._refresh = asyncio.Event()
+
+    def refresh(self) -> None:
+        """Poll now (after an action) rather than at the next tick; re-reads dump and config too."""
+        self._refresh.set()
+
+    async def run(self) -> None:
+        """Poll until cancelled or the runner goes away."""
+        with contextlib.suppress(Disconnected):
+            await self._forever()
+
+    async def _forever(self) -> None:
+        settings = self._settings
+        last_dump = last_config = float("-inf")
+        while True:
+            now = self._now()
+            forced = self._refresh.is_set()
+            self._refresh.clear()
+            await self.poll_once()
+            if forced or now - last_config >= settings.config_interval:
+                await self.read_config()
+                last_config = now
+            if forced or now - last_dump >= settings.dump_interval:
+                await self.read_dump()
+                last_dump = now
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._refresh.wait(), settings.poll_interval / self._speed)
+
+    def _live(self) -> Runner:
+        runner = self._runner()
+        if runner is None:
+            raise Disconnected
+        return runner
+
+    async def _run(self, command: str, privileged: bool = False) -> Completed:
+        return await self._live().run(
+            command, timeout=self._settings.command_timeout, privileged=privileged
+        )
+
+    async def poll_once(self) -> None:
+        self._ingest.addresses((await self._run(commands.IP_ADDR)).stdout)
+        for service in self.node.services:
+            done = await self._run(commands.service_command(self.node, service, "status"))
+            self._ingest.service(service, done.exit_status)
+
+    async def read_dump(self) -> None:
+        done = await self._run(commands.DUMP_JSON, privileged=True)
+        if done.exit_status == NO_JSON_STATUS:
+            done = await self._run(commands.DUMP_DATA, privileged=True)
+            self._ingest.dump(done.exit_status, done.stdout, data_format=True)
+        else:
+            self._ingest.dump(done.exit_status, done.stdout)
+
+    async def read_config(self) -> None:
+        try:
+            config = await fetch_config(self._live(), self.node.keepalived_conf)
+        except ConfigUnreadable as exc:
+            self._ingest.channel("config", False, str(exc))
+            return
+        self._ingest.config(config)

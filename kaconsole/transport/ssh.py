@@ -2,8 +2,8 @@
 
 asyncssh reads ~/.ssh/config itself (Host aliases, User, Port, IdentityFile, ProxyJump) and uses
 the agent; the inventory's explicit settings win over it. Host keys are checked against
-known_hosts; `accept-new` trusts an unknown host once and records its key, but a key that
-*changed* is refused under every policy.
+known_hosts (transport.hostkeys), the jump host's too; `accept-new` trusts an unknown host once
+and records its key, but a key that *changed* is refused under every policy.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import asyncssh
 
 from kaconsole.core.inventory.model import Node
 from kaconsole.errors import HostKeyError, SshError
+from kaconsole.transport.hostkeys import HostKeys
 from kaconsole.transport.runner import Completed
 
 #: Seconds between keepalives, and how many may go unanswered before the link counts as dead:
@@ -32,43 +33,8 @@ def known_hosts_path(node: Node) -> Path:
     return Path(os.path.expanduser(node.ssh.known_hosts or DEFAULT_KNOWN_HOSTS))
 
 
-def _host_pattern(host: str, port: int) -> str:
-    return host if port == 22 else f"[{host}]:{port}"
-
-
-def _known_keys(path: Path, host: str, port: int) -> list[asyncssh.SSHKey] | None:
-    """The keys known_hosts lists for host:port, or None when the host is not listed."""
-    if not path.exists():
-        return None
-    result = asyncssh.read_known_hosts(str(path)).match(host, "", port)
-    keys: list[asyncssh.SSHKey] = list(result[0])
-    return keys or None
-
-
-class _AcceptNewClient(asyncssh.SSHClient):
-    """Trust on first use: an unknown host's key is recorded; a known host must match."""
-
-    def __init__(self, node: Node) -> None:
-        self._node = node
-
-    def validate_host_public_key(
-        self, host: str, addr: str, port: int, key: asyncssh.SSHKey
-    ) -> bool:
-        path = known_hosts_path(self._node)
-        known = _known_keys(path, self._node.host, port)
-        if known is not None:
-            return any(k.public_data == key.public_data for k in known)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        line = (
-            f"{_host_pattern(self._node.host, port)} {key.export_public_key().decode().strip()}\n"
-        )
-        with path.open("a") as handle:
-            handle.write(line)
-        return True
-
-
 def connect_options(node: Node) -> dict[str, Any]:
-    """asyncssh.connect keyword arguments for a node."""
+    """asyncssh.connect keyword arguments for a node, but for host keys (see `_connect`)."""
     s = node.ssh
     opts: dict[str, Any] = {
         "connect_timeout": s.connect_timeout,
@@ -82,11 +48,6 @@ def connect_options(node: Node) -> dict[str, Any]:
         opts["username"] = s.user
     if s.identity_file:
         opts["client_keys"] = [s.identity_file]
-    if s.host_key_policy == "accept-new":
-        opts["known_hosts"] = None
-        opts["client_factory"] = lambda: _AcceptNewClient(node)
-    else:
-        opts["known_hosts"] = str(known_hosts_path(node))
     return opts
 
 
@@ -123,13 +84,20 @@ async def connect(node: Node) -> asyncssh.SSHClientConnection:
 async def _connect(
     node: Node, tunnel: asyncssh.SSHClientConnection | None
 ) -> asyncssh.SSHClientConnection:
+    keys = HostKeys(
+        node.name, known_hosts_path(node), accept_new=node.ssh.host_key_policy == "accept-new"
+    )
     opts = connect_options(node)
+    opts["known_hosts"] = keys.load()
+    opts["client_factory"] = keys.client
     if tunnel is not None:
         opts["tunnel"] = tunnel
     try:
         return await asyncssh.connect(node.host, **opts)
-    except asyncssh.HostKeyNotVerifiable:
-        raise _host_key_error(node) from None
+    except asyncssh.HostKeyNotVerifiable as exc:  # refused by judge, or revoked in known_hosts
+        raise HostKeyError(
+            node.name, keys.refusal or f"the host key of {node.host} is refused: {exc.reason}"
+        ) from None
     except asyncssh.PermissionDenied:
         who = node.ssh.user or "the default user"
         raise SshError(node.name, f"authentication as {who} refused by {node.host}") from None
@@ -141,22 +109,6 @@ async def _connect(
         raise SshError(node.name, f"SSH to {node.host} failed: {exc.reason}") from None
     except OSError as exc:
         raise SshError(node.name, f"cannot connect to {node.host}: {exc.strerror or exc}") from None
-
-
-def _host_key_error(node: Node) -> HostKeyError:
-    path = known_hosts_path(node)
-    if _known_keys(path, node.host, node.ssh.port) is not None:
-        return HostKeyError(
-            node.name,
-            f"the host key of {node.host} has CHANGED since it was recorded in {path}; "
-            "refusing to connect (a reinstalled host, or someone in the middle). If the change "
-            f"is expected, remove the old key: ssh-keygen -R {node.host} -f {path}",
-        )
-    return HostKeyError(
-        node.name,
-        f"the host key of {node.host} is not in {path}; refusing to connect. Add it after "
-        "checking its fingerprint, or set host_key_policy: accept-new in the cluster file",
-    )
 
 
 def as_privileged(node: Node, command: str) -> str:

@@ -18,7 +18,8 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from kaconsole.core.inventory import Node, parse_cluster
+from kaconsole.core.inventory.load import parse_cluster
+from kaconsole.core.inventory.model import Node
 from kaconsole.errors import HostKeyError
 from kaconsole.transport.ssh import connect
 

@@ -14,7 +14,7 @@ from typing import Literal
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.audit import AuditLog
 from kaconsole.errors import ActionRefused
-from kaconsole.transport.remote_commands import service_command
+from kaconsole.transport.remote_commands import as_privileged, service_command
 from kaconsole.transport.runner import Completed, Runner
 
 Verb = Literal["start", "stop", "restart"]
@@ -70,10 +70,11 @@ class Actions:
         self._running: set[str] = set()
 
     def command(self, request: ActionRequest) -> str:
-        """The exact command the action runs (shown in the confirmation)."""
+        """The exact line the action runs, privilege prefix included: what the confirmation
+        shows and the audit log records."""
         node = self.cluster.node(request.node)
         try:
-            return service_command(node, request.service, request.verb)
+            return as_privileged(node, service_command(node, request.service, request.verb))
         except KeyError:
             raise ActionRefused(f"{request.node} has no service {request.service!r}") from None
 
@@ -118,7 +119,7 @@ class Actions:
         if runner is None:
             done = Completed(command, None, "", "", 0.0, error=f"{request.node} is not connected")
         else:
-            done = await runner.run(command, timeout=self._timeout, privileged=True)
+            done = await runner.run(command, timeout=self._timeout)
         result = "ok" if done.ok else ("unknown" if done.exit_status is None else "failed")
         self.audit.finished(
             action_id,

@@ -3,23 +3,33 @@ the real poll loop (`transport.ingest`, `transport.pollers`); only the byte sour
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from contextlib import AbstractAsyncContextManager
+from typing import Protocol
 
 from kaconsole.core.inventory.model import Node
+from kaconsole.sim.pacer import Pacer
 from kaconsole.sim.runner import SimRunner
 from kaconsole.sim.wire import pcap_header
+from kaconsole.sim.world import SimWorld
 from kaconsole.transport import remote_commands as commands
 from kaconsole.transport.ingest import Ingest, Sink
-from kaconsole.transport.pollers import Poller
+from kaconsole.transport.pollers import Poller, PollSettings
 
-if TYPE_CHECKING:
-    from kaconsole.sim.cluster import DemoCluster
+
+class DemoHost(Protocol):
+    """What a session needs of the demo cluster that made it."""
+
+    world: SimWorld
+    pacer: Pacer
+    settings: PollSettings
+
+    def running(self) -> AbstractAsyncContextManager[None]: ...
 
 
 class SimSession:
     """`NodeSession` for a simulated node: the SSH connection replaced by the simulated one."""
 
-    def __init__(self, node: Node, sink: Sink, demo: DemoCluster) -> None:
+    def __init__(self, node: Node, sink: Sink, demo: DemoHost) -> None:
         self.node = node
         self._demo = demo
         self._sim = demo.world.nodes[node.name]

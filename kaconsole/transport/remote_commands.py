@@ -81,3 +81,8 @@ def glob_command(pattern: str) -> str:
         f"find {shlex.quote(directory or '.')} -maxdepth 1 -name {shlex.quote(name)} "
         "-type f 2>/dev/null | sort"
     )
+
+
+def as_privileged(node: Node, command: str) -> str:
+    """The command as it must run for a change: through `sudo -n` when the inventory says."""
+    return f"sudo -n sh -c {shlex.quote(command)}" if node.ssh.sudo else command

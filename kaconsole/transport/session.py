@@ -23,7 +23,7 @@ from kaconsole.transport import remote_commands as commands
 from kaconsole.transport.ingest import Ingest, Sink
 from kaconsole.transport.pollers import Poller, PollSettings
 from kaconsole.transport.retry import Backoff
-from kaconsole.transport.ssh import SshRunner, as_privileged, connect
+from kaconsole.transport.ssh import SshRunner, connect
 
 #: Exit statuses of a shell that could not find or run the command.
 _MISSING = (126, 127)
@@ -129,7 +129,7 @@ class NodeSession:
     # --- the capture -----------------------------------------------------------------------
 
     async def _capture(self, conn: asyncssh.SSHClientConnection) -> None:
-        command = as_privileged(self.node, commands.capture_command(self.node))
+        command = commands.as_privileged(self.node, commands.capture_command(self.node))
         self._ingest.capture_started()
         async with conn.create_process(command, encoding=None) as proc:
             first = True

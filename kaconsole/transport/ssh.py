@@ -9,7 +9,6 @@ and records its key, but a key that *changed* is refused under every policy.
 from __future__ import annotations
 
 import os
-import shlex
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -20,6 +19,7 @@ import asyncssh
 from kaconsole.core.inventory.model import Node
 from kaconsole.errors import HostKeyError, SshError
 from kaconsole.transport.hostkeys import HostKeys
+from kaconsole.transport.remote_commands import as_privileged
 from kaconsole.transport.runner import Completed
 
 #: Seconds between keepalives, and how many may go unanswered before the link counts as dead:
@@ -109,11 +109,6 @@ async def _connect(
         raise SshError(node.name, f"SSH to {node.host} failed: {exc.reason}") from None
     except OSError as exc:
         raise SshError(node.name, f"cannot connect to {node.host}: {exc.strerror or exc}") from None
-
-
-def as_privileged(node: Node, command: str) -> str:
-    """The command as it must run for a change: through `sudo -n` when the inventory says."""
-    return f"sudo -n sh -c {shlex.quote(command)}" if node.ssh.sudo else command
 
 
 class SshRunner:

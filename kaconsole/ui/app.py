@@ -66,7 +66,7 @@ class KaConsoleApp(App[int]):
             self.register_theme(t)
         self.theme = theme
         self.sub_title = cluster.name + ("  [read-only]" if read_only else "")
-        self.main = MainScreen()
+        self.main = MainScreen(self)
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         return dict(DEFAULTS)
@@ -125,7 +125,7 @@ class KaConsoleApp(App[int]):
             run = partial(self.main.call_later, self.main.run_action, c.action)
             yield SystemCommand(c.label, f"{keymap.key_label(c.keys)}: {c.description}", run)
         for name, title in BUILTIN:
-            start = partial(ask_to_start, self, name)
+            start = partial(ask_to_start, self, self, name)
             yield SystemCommand(f"Drill: {name}", f"{title} (shows its steps, asks)", start)
         yield from super().get_system_commands(screen)
 

@@ -27,7 +27,7 @@ async def never(prompt: str) -> bool:
 def test_drill_screen_mid_run(snap_compare: Any, tmp_path: Path) -> None:
     app = console(tmp_path)
     runner = DrillRunner(load_drill("nginx-failover"), app.monitor, app.actions, confirm=never)
-    screen = DrillRun(runner, tmp_path / "drill.json", clock=lambda: NOW)
+    screen = DrillRun(runner, tmp_path / "drill.json", app, clock=lambda: NOW)
 
     async def run_before(pilot: Pilot[Any]) -> None:
         await until(pilot, lambda: app.main.state is not None)

@@ -12,9 +12,9 @@ import asyncio
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
@@ -25,6 +25,7 @@ from kaconsole.core.insight.anomalies import summarize
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
 from kaconsole.errors import KaconsoleError
+from kaconsole.ui.context import Console
 from kaconsole.ui.drillview import (
     ProbeTally,
     confirm_effect,
@@ -37,9 +38,6 @@ from kaconsole.ui.drillview import (
 )
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.widgets.styled import line_content, lines_content
-
-if TYPE_CHECKING:
-    from kaconsole.ui.app import KaConsoleApp
 
 #: The name the running drill's screen is installed under.
 NAME = "drill"
@@ -70,18 +68,15 @@ class DrillRun(Screen[None]):
     DrillRun #drill-result { height: auto; }
     """
 
-    def __init__(self, runner: DrillRunner, path: Path | None,
+    def __init__(self, runner: DrillRunner, path: Path | None, console: Console,
                  *, clock: Callable[[], float] = time.time) -> None:
         super().__init__()
+        self.console = console
         self.runner = runner
         self.report = runner.report
         self.path = path
         self.clock = clock
         self.tally = ProbeTally()
-
-    @property
-    def console(self) -> KaConsoleApp:
-        return cast("KaConsoleApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="drill-head")
@@ -99,7 +94,7 @@ class DrillRun(Screen[None]):
     def start(self) -> None:
         """Run the drill in an app worker: it outlives this screen being out of view."""
         self.console.drill_running = True
-        self.console.run_worker(self._run(), group=NAME, exit_on_error=False,
+        self.app.run_worker(self._run(), group=NAME, exit_on_error=False,
                                 description=f"drill {self.runner.runbook.name}")
 
     async def _run(self) -> None:
@@ -183,20 +178,20 @@ class DrillRun(Screen[None]):
         self.console.request_quit()
 
 
-def start_drill(app: KaConsoleApp, runbook: Runbook,
+def start_drill(app: App[Any], console: Console, runbook: Runbook,
                 *, clock: Callable[[], float] = time.time) -> DrillRun:
     """Install and show the drill screen, and start the drill; its report goes to `save_dir`."""
     if app.is_screen_installed(NAME):  # the last drill's, finished: make way for this one
         if app.screen_stack[-1] is app.get_screen(NAME):
             app.pop_screen()
         app.uninstall_screen(NAME)
-    path = report_path(app.save_dir, app.cluster.name, runbook.name)
+    path = report_path(console.save_dir, console.cluster.name, runbook.name)
     screen: DrillRun
-    runner = DrillRunner(runbook, app.monitor, app.actions,
+    runner = DrillRunner(runbook, console.monitor, console.actions,
                          confirm=lambda prompt: screen.confirm(prompt),
                          on_event=lambda event: screen.drill_event(event),
-                         report_path=path, prober=app.prober)
-    screen = DrillRun(runner, path, clock=clock)
+                         report_path=path, prober=console.prober)
+    screen = DrillRun(runner, path, console, clock=clock)
     app.install_screen(screen, NAME)
     app.push_screen(NAME)
     screen.start()

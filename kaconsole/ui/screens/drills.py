@@ -6,9 +6,9 @@ instead: one drill at a time.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import Any, ClassVar
 
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -17,21 +17,19 @@ from textual.widgets.option_list import Option
 
 from kaconsole.drills.runbook import builtin_names, load_drill
 from kaconsole.errors import KaconsoleError
+from kaconsole.ui.context import Console
 from kaconsole.ui.drillview import preview
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME, start_drill
-
-if TYPE_CHECKING:
-    from kaconsole.ui.app import KaConsoleApp
 
 #: The built-in drills (CONTRACTS.md section 9) and their titles, as the picker lists them.
 BUILTIN: tuple[tuple[str, str], ...] = tuple((n, load_drill(n).title) for n in builtin_names())
 HINT = "enter: see the steps and start (asks first) · escape: close"
 
 
-def ask_to_start(app: KaConsoleApp, name: str) -> None:
+def ask_to_start(app: App[Any], console: Console, name: str) -> None:
     """The drill's description and steps in the confirmation dialog; yes starts it."""
-    if app.is_screen_installed(NAME) and app.drill_running:
+    if app.is_screen_installed(NAME) and console.drill_running:
         app.notify("a drill is running: d shows it", severity="warning", timeout=5)
         return
     try:
@@ -40,12 +38,12 @@ def ask_to_start(app: KaConsoleApp, name: str) -> None:
         app.notify(str(exc), severity="error", timeout=8)
         return
     effect = preview(runbook)
-    if app.read_only:
+    if console.read_only:
         effect += ("read-only console: the drill's actions will be refused",)
 
     def chosen(ok: bool | None) -> None:
         if ok:
-            start_drill(app, runbook)
+            start_drill(app, console, runbook)
 
     app.push_screen(Confirm(f"Start drill {name}: {runbook.title}?", effect), chosen)
 
@@ -62,6 +60,10 @@ class Drills(ModalScreen[None]):
     Drills OptionList { height: auto; max-height: 12; margin-top: 1; }
     Drills .hint { color: $muted; margin-top: 1; }
     """
+
+    def __init__(self, console: Console) -> None:
+        super().__init__()
+        self.console = console
 
     def compose(self) -> ComposeResult:
         width = max(len(n) for n, _ in BUILTIN)
@@ -81,7 +83,7 @@ class Drills(ModalScreen[None]):
         self.dismiss(None)
         if name is not None:
             # from the app, not this screen: the dialog's answer must not go to a closed screen
-            self.app.call_later(ask_to_start, cast("KaConsoleApp", self.app), name)
+            self.app.call_later(ask_to_start, self.app, self.console, name)
 
     def action_close(self) -> None:
         self.dismiss(None)

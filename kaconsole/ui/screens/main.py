@@ -7,7 +7,7 @@ actions go through the node menu and the confirmation to the engine's `Actions`.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -24,9 +24,9 @@ from kaconsole.core.insight.timeline import Entry
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest
 from kaconsole.errors import ActionRefused
-from kaconsole.transport.ssh import as_privileged
 from kaconsole.ui import keymap
 from kaconsole.ui.confview import config_lines
+from kaconsole.ui.context import Console
 from kaconsole.ui.explainview import command_lines, session_entries, whatif_view
 from kaconsole.ui.messages import ActionDone, StateChanged
 from kaconsole.ui.present import (
@@ -49,9 +49,6 @@ from kaconsole.ui.widgets.node_table import NodeList
 from kaconsole.ui.widgets.ring_pane import RingPane
 from kaconsole.ui.widgets.state_diagram import StateDiagram
 from kaconsole.ui.widgets.styled import lines_content
-
-if TYPE_CHECKING:
-    from kaconsole.ui.app import KaConsoleApp
 
 PANES = ("logs", "adverts", "timeline", "config", "whatif", "commands")
 _ENTRY_ROLE = {"anomaly": "anomaly", "operator": "log-change", "state": ""}
@@ -81,8 +78,9 @@ class MainScreen(Screen[None]):
     #: Nothing takes the keyboard at start: every key is the console's until `/` opens the filter.
     AUTO_FOCUS = ""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Console) -> None:
         super().__init__()
+        self.console = console
         self.state: ClusterState | None = None
         self.selected = 0
         self.merged = True
@@ -90,13 +88,6 @@ class MainScreen(Screen[None]):
         self.started_at = time.time()
         #: Actions confirmed in this session: a transition's cause chain can start with one.
         self.actions_run: list[OperatorAction] = []
-
-    @property
-    def console(self) -> KaConsoleApp:
-        from kaconsole.ui.app import KaConsoleApp
-
-        assert isinstance(self.app, KaConsoleApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         cap = self.console.pane_lines
@@ -228,7 +219,7 @@ class MainScreen(Screen[None]):
             self._apply_log_filter()
 
     def action_drills(self) -> None:
-        self.app.push_screen(Drills())
+        self.app.push_screen(Drills(self.console))
 
     def action_filter(self) -> None:
         self.action_pane("logs")
@@ -311,9 +302,7 @@ class MainScreen(Screen[None]):
         if request is None or self.state is None:
             return
         try:
-            # exactly what runs on the node: through `sudo -n` when the inventory says so
-            node = self.console.cluster.node(request.node)
-            command = as_privileged(node, self.console.actions.command(request))
+            command = self.console.actions.command(request)
         except ActionRefused as exc:
             self.notify(str(exc), severity="error")
             return

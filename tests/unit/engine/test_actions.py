@@ -84,3 +84,15 @@ def test_torn_last_line_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     path.write_text(json.dumps({"id": "a", "phase": "started"}) + "\n" + '{"id": "b", "ph')
     assert [e["id"] for e in AuditLog(path).read()] == ["a"]
+
+
+def test_command_is_the_exact_line_with_the_privilege_prefix(tmp_path: Path) -> None:
+    """The confirmation and the audit log show what runs: `sudo -n` included where configured."""
+    text = CLUSTER.replace("  - {name: n2, host: 127.0.0.2}",
+                           "  - {name: n2, host: 127.0.0.2, ssh: {sudo: true}}")
+    cluster = parse_cluster(text, "local.yaml")
+    actions = Actions(cluster, {}.get, AuditLog(tmp_path / "audit.jsonl"))
+    assert actions.command(ActionRequest("n1", "nginx", "start")) == "echo started; true"
+    assert actions.command(ActionRequest("n2", "nginx", "start")) == (
+        "sudo -n sh -c 'echo started; true'"
+    )

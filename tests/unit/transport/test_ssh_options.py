@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kaconsole.core.inventory.load import parse_cluster
-from kaconsole.transport.ssh import as_privileged, connect_options, jump_node
+from kaconsole.transport.remote_commands import as_privileged
+from kaconsole.transport.ssh import connect_options, jump_node
 
 CLUSTER = """
 name: c

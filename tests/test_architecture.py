@@ -1,15 +1,20 @@
-"""The layer rule of DESIGN.md as a failing check: headless modules never load Textual."""
+"""The layer rules of DESIGN.md as failing checks: headless modules never load Textual, no import
+cycle, small modules, and a wheel that carries every package."""
 
 from __future__ import annotations
 
 import pkgutil
 import subprocess
 import sys
+import tomllib
+from pathlib import Path
 
+import grimp
 import pytest
 
 import kaconsole
 
+ROOT = Path(__file__).resolve().parents[1]
 HEADLESS = sorted(
     m.name
     for m in pkgutil.walk_packages(kaconsole.__path__, "kaconsole.")
@@ -42,3 +47,37 @@ def test_core_does_not_import_io_frameworks() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"the core pulls in {out}"
+
+
+def test_no_import_cycle_in_the_package() -> None:
+    """Any cycle, between rooms or modules, makes the one-way data flow a two-way one."""
+    graph = grimp.build_graph("kaconsole")
+    modules = sorted(graph.modules)
+    cycles = [
+        (a, b)
+        for a in modules
+        for b in graph.find_modules_directly_imported_by(a)
+        if graph.chain_exists(importer=b, imported=a)
+    ]
+    assert cycles == []
+
+
+def test_no_module_over_400_lines() -> None:
+    big = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "kaconsole").rglob("*.py")
+        if (n := len(p.read_text("utf-8").splitlines())) > 400
+    }
+    assert big == {}
+
+
+def test_the_wheel_lists_every_package() -> None:
+    """pyproject lists the packages (themes/ and clusters/ are mapped into the wheel)."""
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {
+        ".".join(p.relative_to(ROOT).parent.parts)
+        for p in (ROOT / "kaconsole").rglob("*")
+        if p.suffix in (".py", ".yaml", ".tcss") and "__pycache__" not in p.parts
+    }
+    assert found | {"kaconsole.themes", "kaconsole.clusters"} == listed

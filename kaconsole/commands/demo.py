@@ -7,14 +7,10 @@ nothing touches the network and nothing needs root.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from kaconsole.commands.console import add_console_options
-from kaconsole.core.inventory.load import load_cluster
-
-#: clusters/demo.yaml at the repository root.
-DEMO_CLUSTER = Path(__file__).resolve().parents[2] / "clusters" / "demo.yaml"
+from kaconsole.sim.cluster import demo_cluster
 
 
 def register(sub: Any) -> None:
@@ -31,14 +27,14 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = load_cluster(DEMO_CLUSTER)
+    cluster, where = demo_cluster()
     from kaconsole.sim.cluster import demo_sessions
     from kaconsole.ui.app import make_app
 
     app = make_app(
         cluster,
         sessions=demo_sessions(cluster, speed=args.speed),
-        cluster_file=str(DEMO_CLUSTER),
+        cluster_file=where,
         read_only=args.read_only,
         theme=args.theme,
         pane_lines=args.pane_lines,

@@ -12,8 +12,10 @@ import contextlib
 import ipaddress
 import time
 from collections.abc import AsyncIterator, Callable
+from importlib import resources
 
 from kaconsole.core.facts import ProbeResult
+from kaconsole.core.inventory.load import parse_cluster
 from kaconsole.core.inventory.model import Cluster, Node, VipProbe
 from kaconsole.sim.files import SimSpec
 from kaconsole.sim.pacer import Pacer
@@ -21,6 +23,17 @@ from kaconsole.sim.session import SimSession
 from kaconsole.sim.world import SimWorld
 from kaconsole.transport.ingest import Sink
 from kaconsole.transport.pollers import PollSettings
+
+#: The demo's cluster file: clusters/demo.yaml, carried in the wheel as `kaconsole.clusters`.
+DEMO_RESOURCE = ("kaconsole.clusters", "demo.yaml")
+
+
+def demo_cluster() -> tuple[Cluster, str]:
+    """The built-in demo cluster and where it was read from (for help and reports)."""
+    package, name = DEMO_RESOURCE
+    source = resources.files(package) / name
+    where = f"built-in {name}"
+    return parse_cluster(source.read_text("utf-8"), where), where
 
 
 def demo_specs(cluster: Cluster) -> list[SimSpec]:

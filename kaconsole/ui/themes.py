@@ -7,7 +7,8 @@ Every widget colours through these variables only, so a theme file changes the w
 from __future__ import annotations
 
 from dataclasses import fields
-from pathlib import Path
+from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any
 
 import yaml
@@ -15,8 +16,8 @@ from textual.theme import Theme
 
 from kaconsole.errors import InputError
 
-#: themes/ at the repository root (the package is installed editable, or run from the tree).
-THEMES_DIR = Path(__file__).resolve().parents[2] / "themes"
+#: themes/ at the repository root, carried in the wheel as the `kaconsole.themes` package.
+THEMES = "kaconsole.themes"
 
 #: The order `t` cycles through; the first is the default.
 ORDER = ("dark", "light", "high-contrast", "colour-blind")
@@ -51,7 +52,7 @@ def theme_from_mapping(data: dict[str, Any], where: str) -> Theme:
     return Theme(**{**data, "variables": variables})
 
 
-def load_theme(path: Path) -> Theme:
+def load_theme(path: Traversable) -> Theme:
     try:
         data = yaml.safe_load(path.read_text())
     except (OSError, yaml.YAMLError) as exc:
@@ -61,8 +62,10 @@ def load_theme(path: Path) -> Theme:
     return theme_from_mapping(data, str(path))
 
 
-def load_themes(directory: Path = THEMES_DIR) -> dict[str, Theme]:
-    """Every theme in the directory, the built-in order first."""
-    found = {t.name: t for t in map(load_theme, sorted(directory.glob("*.yaml")))}
+def load_themes(directory: Traversable | None = None) -> dict[str, Theme]:
+    """Every theme in the directory (the bundled themes by default), the built-in order first."""
+    folder = directory or resources.files(THEMES)
+    files = sorted((f for f in folder.iterdir() if f.name.endswith(".yaml")), key=lambda f: f.name)
+    found = {t.name: t for t in map(load_theme, files)}
     ordered = {name: found.pop(name) for name in ORDER if name in found}
     return {**ordered, **found}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+from importlib import resources
 from pathlib import Path
 
 import pytest
 
 from kaconsole.commands import console, demo
 from kaconsole.errors import InputError, KaconsoleError
+from kaconsole.sim.cluster import DEMO_RESOURCE, demo_cluster
 
 
 def parse(*argv: str) -> argparse.Namespace:
@@ -47,5 +49,9 @@ def test_missing_cluster_file_is_refused(tmp_path: Path) -> None:
 
 
 def test_demo_cluster_is_the_shipped_file() -> None:
-    assert Path(__file__).parents[2] / "clusters" / "demo.yaml" == demo.DEMO_CLUSTER
-    assert demo.DEMO_CLUSTER.is_file()
+    """The packaged demo cluster is clusters/demo.yaml of the repository, byte for byte."""
+    cluster, where = demo_cluster()
+    shipped = (resources.files(DEMO_RESOURCE[0]) / DEMO_RESOURCE[1]).read_text("utf-8")
+    assert shipped == (Path(__file__).parents[2] / "clusters" / "demo.yaml").read_text("utf-8")
+    assert cluster.name
+    assert where == "built-in demo.yaml"

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from uikit import until
 
-from kaconsole.commands.demo import DEMO_CLUSTER
-from kaconsole.core.inventory.load import load_cluster
 from kaconsole.engine.audit import AuditLog
-from kaconsole.sim.cluster import demo_sessions
+from kaconsole.sim.cluster import demo_cluster, demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.widgets.node_table import NodeList
@@ -21,11 +19,11 @@ def _states(app: KaConsoleApp) -> dict[str, str]:
 
 
 async def test_demo_fails_over_when_nginx_stops_on_the_master(tmp_path: Path) -> None:
-    cluster = load_cluster(DEMO_CLUSTER)
+    cluster, where = demo_cluster()
     app = make_app(
         cluster,
         sessions=demo_sessions(cluster, speed=10.0),
-        cluster_file=str(DEMO_CLUSTER),
+        cluster_file=where,
         audit=AuditLog(tmp_path / "audit.jsonl"),
         save_dir=tmp_path,
     )

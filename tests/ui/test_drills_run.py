@@ -15,11 +15,9 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from uikit import until
 
-from kaconsole.commands.demo import DEMO_CLUSTER
-from kaconsole.core.inventory.load import load_cluster
 from kaconsole.drills.runbook import builtin_names
 from kaconsole.engine.audit import AuditLog
-from kaconsole.sim.cluster import DemoCluster, demo_sessions
+from kaconsole.sim.cluster import DemoCluster, demo_cluster, demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME, DrillRun
@@ -29,9 +27,9 @@ SIZE = (140, 45)
 
 
 def demo_app(tmp_path: Path, speed: float = 10.0) -> tuple[KaConsoleApp, DemoCluster]:
-    cluster = load_cluster(DEMO_CLUSTER)
+    cluster, where = demo_cluster()
     demo = demo_sessions(cluster, speed=speed)
-    app = make_app(cluster, sessions=demo, cluster_file=str(DEMO_CLUSTER),
+    app = make_app(cluster, sessions=demo, cluster_file=where,
                    audit=AuditLog(tmp_path / "audit.jsonl"), save_dir=tmp_path)
     return app, demo
 

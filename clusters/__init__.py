@@ -1,0 +1,1 @@
+"""Cluster files; demo.yaml is shipped in the wheel as the package `kaconsole.clusters`."""

@@ -1,0 +1,1 @@
+"""Theme files (YAML), shipped in the wheel as the package `kaconsole.themes`."""

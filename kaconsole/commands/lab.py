@@ -1,15 +1,16 @@
-"""`kaconsole lab up|down|status|fault|heal`: real keepalived, nginx and sshd nodes, locally."""
+"""`kaconsole lab up|down|status|fault|heal|build`: real keepalived, nginx, sshd nodes, locally."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Any
 
-from kaconsole.lab import control, faults
+from kaconsole.lab import build, control, faults
 from kaconsole.lab.configs import LabSpec
 from kaconsole.lab.state import DEFAULT_DIR
 
@@ -61,6 +62,16 @@ def register(sub: Any) -> None:
     heal.add_argument("node")
     heal.add_argument("kind", nargs="?", choices=sorted(faults.FAULTS))
     heal.set_defaults(action=_heal)
+
+    make = actions.add_parser(
+        "build",
+        parents=[common],
+        help="build another keepalived version from Debian's source package (cached)",
+        description="Build keepalived VERSION into /opt/keepalived-VERSION, for "
+        "`lab up --keepalived NODE=VERSION`; an existing working build is reused.",
+    )
+    make.add_argument("version", help="keepalived version, e.g. 2.3.3")
+    make.set_defaults(action=_build)
     parser.set_defaults(func=run)
 
 
@@ -132,4 +143,13 @@ def _heal(args: argparse.Namespace) -> int:
         {"node": args.node, "healed": healed},
         f"{args.node}: healed {', '.join(healed) or 'nothing (no active fault)'}",
     )
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    started = time.monotonic()
+    path = build.build(args.version, lambda line: print(line, file=sys.stderr))
+    seconds = round(time.monotonic() - started, 1)
+    _emit(args, {"version": args.version, "binary": str(path), "seconds": seconds},
+          f"keepalived {args.version}: {path} ({seconds} s)")
     return 0

@@ -53,7 +53,12 @@ def reported_version(path: Path | str) -> str | None:
                               timeout=10, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    match = _REPORTED.search(proc.stderr + proc.stdout)
+    return parse_version(proc.stderr + proc.stdout)
+
+
+def parse_version(text: str) -> str | None:
+    """The version in `keepalived --version` output (`Keepalived v2.3.3 (03/30,2025)`)."""
+    match = _REPORTED.search(text)
     return match[1] if match else None
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import asyncssh
 
 from kaconsole.core.advert import decode
-from kaconsole.core.dump import DumpError, parse_data_dump, parse_json_dump
+from kaconsole.core.dump import DumpError, dump_files, parse_data_dump, parse_json_dump
 from kaconsole.core.events import Advert
 from kaconsole.core.facts import (
     AddressesObserved,
@@ -77,6 +77,8 @@ class NodeSession:
         self._delivered: deque[str] = deque(maxlen=MATCH_LINES)
         self._refresh = asyncio.Event()
         self.runner: SshRunner | None = None
+        #: Where the node's keepalived.conf says the dumps go (read before the first dump).
+        self._dump_files = dump_files(None)
 
     def refresh(self) -> None:
         """Poll now (after an action) rather than at the next tick; re-reads dump and config too."""
@@ -224,10 +226,12 @@ class NodeSession:
             self._emit(ServiceObserved(node, service, service_state(code), self._clock()))
 
     async def _read_dump(self) -> None:
-        code, out = await self._run(commands.DUMP_JSON, privileged=True)
+        json_files, data_files = self._dump_files
+        code, out = await self._run(commands.dump_command("JSON", json_files), privileged=True)
         parse = parse_json_dump
         if code == 4:
-            code, out = await self._run(commands.DUMP_DATA, privileged=True)
+            code, out = await self._run(commands.dump_command("DATA", data_files),
+                                        privileged=True)
             parse = parse_data_dump
         if code == 3:
             return  # keepalived is not running: the service poller says so
@@ -251,5 +255,6 @@ class NodeSession:
         except ConfigUnreadable as exc:
             self._channel("config", False, str(exc))
             return
+        self._dump_files = dump_files(config)
         self._emit(ConfigObserved.of(self.node.name, config, self._clock()))
         self._channel("config", True)

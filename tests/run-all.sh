@@ -31,6 +31,10 @@ fi
 .venv/bin/python -m pip install -q -e '.[test]'
 
 export PATH="$PWD/.venv/bin:$PATH:/usr/sbin:/sbin"
+# The version-matrix lab tests run keepalived 2.3.3 beside the distribution's (built once, cached).
+if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+  echo "== keepalived 2.3.3 for the lab" && kaconsole lab build 2.3.3
+fi
 echo "== ruff" && ruff check .
 echo "== mypy" && mypy
 echo "== import-linter" && lint-imports

@@ -12,9 +12,9 @@ import json
 import sys
 from typing import Any
 
+from kaconsole.commands.inputs import cluster_file
 from kaconsole.core.checks.cluster import Finding, exit_status
 from kaconsole.core.checks.model import SEVERITIES
-from kaconsole.core.inventory.load import load_cluster
 from kaconsole.engine.configcheck import check
 
 
@@ -34,7 +34,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = load_cluster(args.cluster)
+    cluster = cluster_file(args.cluster)
     findings = asyncio.run(check(cluster, capture=not args.no_capture))
     if args.json:
         json.dump({"cluster": cluster.name, "findings": [f.to_json() for f in findings]},

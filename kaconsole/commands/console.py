@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kaconsole.core.inventory.load import load_cluster
+from kaconsole.commands.inputs import cluster_file
 
 
 def add_console_options(parser: argparse.ArgumentParser) -> None:
@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = load_cluster(args.cluster)
+    cluster = cluster_file(args.cluster)
     from kaconsole.ui.app import make_app
 
     app = make_app(

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-from kaconsole.core.inventory.load import load_cluster
+from kaconsole.commands.inputs import cluster_file
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.report import DrillReport
@@ -54,7 +54,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = load_cluster(args.cluster)
+    cluster = cluster_file(args.cluster)
     runbook = load_drill(args.drill)
     if not args.yes and not sys.stdin.isatty():
         raise InputError("--yes", "no terminal to confirm steps on: pass --yes to run "

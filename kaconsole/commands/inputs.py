@@ -1,7 +1,7 @@
-"""Reading what users hand the offline commands: log text (plain or gzip) and captures.
+"""Reading what users hand the commands: cluster files, log text (plain or gzip) and captures.
 
-One place for it, so `logs parse`, `pcap` and `timeline` refuse the same bad input with the
-same words: a missing file, a directory, binary data where text belongs.
+One place for it, so every command refuses the same bad input with the same words: a missing
+file, a directory, binary data where text belongs, a lab cluster file while its lab is down.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ import sys
 from collections.abc import Iterator
 from typing import IO
 
+from kaconsole.core.inventory.load import load_cluster
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.errors import InputError
+from kaconsole.lab import gate
 
 GZIP_MAGIC = b"\x1f\x8b"
 _SNIFF = 8192  # bytes looked at to tell text from binary
@@ -25,6 +28,15 @@ CAPTURE_MAGICS = (
     b"\xa1\xb2\x3c\x4d",
     b"\x0a\x0d\x0d\x0a",
 )
+
+
+def cluster_file(path: str) -> Cluster:
+    """The cluster the console, `status`, `check` and `drill` connect to; a lab's cluster file is
+    refused here, before anything is sent, while its lab is down."""
+    cluster = load_cluster(path)
+    if cluster.lab_dir is not None:
+        gate.require_up(path, cluster.lab_dir)
+    return cluster
 
 
 def open_text(path: str) -> IO[bytes]:

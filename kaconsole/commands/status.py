@@ -9,10 +9,10 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from kaconsole.commands.inputs import cluster_file
 from kaconsole.core.insight.anomalies import find_anomalies
 from kaconsole.core.insight.explain import operator_actions
 from kaconsole.core.insight.snapshot import snapshot_json
-from kaconsole.core.inventory.load import load_cluster
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
@@ -43,7 +43,7 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = load_cluster(args.cluster)
+    cluster = cluster_file(args.cluster)
     if args.watch:
         return asyncio.run(_watch(cluster, as_json=args.json))
     state = asyncio.run(take_status(cluster, listen=args.listen))

@@ -1,15 +1,17 @@
 """Pure text generation for the lab: addresses, keepalived/nginx/sshd configs and the cluster file.
 
 Everything here is deterministic from a `LabSpec`, so unit tests check the exact text and
-`keepalived -t` can vouch for it. Addresses come from RFC 2544's benchmarking range, 198.18.0.0/15:
-management 198.18.1.0/24, service 198.18.2.0/24. Not the RFC 5737 documentation ranges: on CI
-machines like ours 192.0.2.0/24 is the uplink and 198.18.2.0/24 holds the package registries;
-`lab up` refuses any subnet the host already routes.
+`keepalived -t` can vouch for it. Addresses come from RFC 2544's benchmarking range, 198.18.0.0/15
+(by default management 198.18.1.0/24, service 198.18.2.0/24; `--mgmt-net`, `--svc-net` move
+them within it). Not the RFC 5737 documentation ranges: on CI machines like ours 192.0.2.0/24 is
+the uplink and 203.0.113.0/24 holds the package registries; `lab up` refuses any subnet the host
+already uses (`hostnet`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network, ip_network
 from pathlib import Path
 from typing import Any
 
@@ -18,10 +20,12 @@ import yaml
 PREFIX = "kclab"
 MGMT_BRIDGE = f"{PREFIX}-mgmt"
 SVC_BRIDGE = f"{PREFIX}-svc"
-MGMT_NET = "198.18.1"
-SVC_NET = "198.18.2"
-HOST_MGMT_IP = f"{MGMT_NET}.1"
-HOST_SVC_IP = f"{SVC_NET}.1"
+#: The only range lab subnets may come from (RFC 2544 benchmarking: never a real network).
+LAB_RANGE = IPv4Network("198.18.0.0/15")
+DEFAULT_MGMT_NET = "198.18.1.0/24"
+DEFAULT_SVC_NET = "198.18.2.0/24"
+#: Host .1, nodes .11.., VIPs .100..: a subnet needs at least 128 addresses.
+MAX_PREFIXLEN = 25
 MGMT_IF = "eth0"
 SVC_IF = "eth1"
 FIRST_VRID = 51
@@ -32,6 +36,9 @@ TRACK_WEIGHT = -20
 SCRIPT_PATH = "/etc/keepalived/check_nginx.sh"
 LOG_PATH = "/var/log/keepalived.log"
 KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf"
+#: Where a node running another version is told to write its JSON dump (`json_dump_file`), in
+#: the `json_version 2` layout: what a console must find whatever the node's version does.
+MOVED_JSON_DUMP = "/run/keepalived.json"
 
 #: Service commands, run inside a node (over SSH, or by the lab through nsenter).
 #: keepalived has no log-file option in 2.2.7: `-l` writes console-format lines to stderr, which
@@ -64,11 +71,20 @@ SERVICES: dict[str, dict[str, str]] = {
     },
 }
 
+def host_address(net: str, number: int) -> str:
+    """The `number`th address of a lab subnet (1: the host's bridge, 11..: nodes, 100..: VIPs)."""
+    return str(IPv4Network(net).network_address + number)
+
+
 @dataclass(frozen=True, slots=True)
 class NodeSpec:
     """One lab node: its name, index (1-based), addresses and base priority."""
 
     index: int
+    mgmt_net: str = DEFAULT_MGMT_NET
+    svc_net: str = DEFAULT_SVC_NET
+    keepalived: str | None = None
+    """Another keepalived version for this node (a `lab build`), None: the distribution's."""
 
     @property
     def name(self) -> str:
@@ -80,11 +96,11 @@ class NodeSpec:
 
     @property
     def mgmt_ip(self) -> str:
-        return f"{MGMT_NET}.{10 + self.index}"
+        return host_address(self.mgmt_net, 10 + self.index)
 
     @property
     def svc_ip(self) -> str:
-        return f"{SVC_NET}.{10 + self.index}"
+        return host_address(self.svc_net, 10 + self.index)
 
     @property
     def host_mgmt_veth(self) -> str:
@@ -109,17 +125,32 @@ class LabSpec:
     vrrp_version: int = 2
     unicast: bool = False
     password: str = "labpass1"
+    mgmt_net: str = DEFAULT_MGMT_NET
+    svc_net: str = DEFAULT_SVC_NET
+    keepalived: dict[str, str] = field(default_factory=dict)
+    """Node name -> keepalived version built by `lab build` (others run the distribution's)."""
 
     def node_specs(self) -> list[NodeSpec]:
-        return [NodeSpec(i) for i in range(1, self.nodes + 1)]
+        return [
+            NodeSpec(i, self.mgmt_net, self.svc_net, self.keepalived.get(f"node{i}"))
+            for i in range(1, self.nodes + 1)
+        ]
+
+    @property
+    def host_mgmt_ip(self) -> str:
+        return host_address(self.mgmt_net, 1)
+
+    @property
+    def host_svc_ip(self) -> str:
+        return host_address(self.svc_net, 1)
 
     def instance_names(self) -> list[str]:
         """VI_CLUSTER as in the reference, then VI_CLUSTER_2, VI_CLUSTER_3, ..."""
         return ["VI_CLUSTER" if k == 0 else f"VI_CLUSTER_{k + 1}" for k in range(self.instances)]
 
     def vips(self) -> list[str]:
-        """Instance k (0-based) has VRID 51 + k and VIP 198.18.2.(100 + k)."""
-        return [f"{SVC_NET}.{100 + k}" for k in range(self.instances)]
+        """Instance k (0-based) has VRID 51 + k and VIP .(100 + k) of the service subnet."""
+        return [host_address(self.svc_net, 100 + k) for k in range(self.instances)]
 
     def validate(self) -> list[str]:
         """Problems with the spec, as messages naming the option."""
@@ -130,12 +161,41 @@ class LabSpec:
             problems.append(f"--instances must be 1..{MAX_INSTANCES}")
         if self.vrrp_version not in (2, 3):
             problems.append("--vrrp-version must be 2 or 3")
+        nets = []
+        for option, text in (("--mgmt-net", self.mgmt_net), ("--svc-net", self.svc_net)):
+            problem = _net_problem(text)
+            if problem:
+                problems.append(f"{option} {text}: {problem}")
+            else:
+                nets.append(IPv4Network(text))
+        if len(nets) == 2 and nets[0].overlaps(nets[1]):
+            problems.append("--mgmt-net and --svc-net must not overlap")
+        names = {n.name for n in self.node_specs()}
+        for node, version in sorted(self.keepalived.items()):
+            if node not in names:
+                problems.append(f"--keepalived {node}={version}: no such node "
+                                f"(nodes: {', '.join(sorted(names))})")
         return problems
+
+
+def _net_problem(text: str) -> str | None:
+    """Why `text` cannot be a lab subnet, or None."""
+    try:
+        net = ip_network(text)
+    except ValueError:
+        return "not an IPv4 subnet with its prefix length (e.g. 198.18.1.0/24)"
+    if not isinstance(net, IPv4Network) or not net.subnet_of(LAB_RANGE):
+        return f"must lie inside {LAB_RANGE} (RFC 2544, never a real network)"
+    if net.prefixlen > MAX_PREFIXLEN:
+        return f"too small: at most /{MAX_PREFIXLEN} (nodes are .11.., VIPs .100..)"
+    return None
 
 
 def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
     """The reference configuration, made to work: no vrrp_strict (its no_accept firewall would
-    drop HTTP to the VIP), no garp/gna interval 0 (2.2.7 rejects it), script security on."""
+    drop HTTP to the VIP), no garp/gna interval 0 (2.2.7 rejects it), script security on.
+    A node on another keepalived also gets the newer dump settings (`json_version 2` and a moved
+    `json_dump_file`), as an upgraded node would."""
     lines = [
         "# generated by `kaconsole lab up`: the reference deployment (REFERENCE.md), working",
         "global_defs {",
@@ -146,6 +206,8 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
     ]
     if spec.vrrp_version == 3:
         lines.append("   vrrp_version 3")
+    if node.keepalived is not None:
+        lines += ["   json_version 2", f"   json_dump_file {MOVED_JSON_DUMP}"]
     lines += [
         "}",
         "",
@@ -180,7 +242,7 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
             lines.append("    }")
         lines += [
             "    virtual_ipaddress {",
-            f"        {vip}/24 dev {SVC_IF}",
+            f"        {vip}/{IPv4Network(spec.svc_net).prefixlen} dev {SVC_IF}",
             "    }",
             "    track_script {",
             "        monitor_nginx",
@@ -248,9 +310,11 @@ def known_hosts(host_keys: dict[str, str]) -> str:
 
 
 def cluster_document(spec: LabSpec, lab_dir: Path) -> dict[str, Any]:
-    """The cluster file (CONTRACTS.md section 1) describing the lab."""
+    """The cluster file (CONTRACTS.md section 1) describing the lab; its `lab` key lets every
+    command refuse it at once while this lab is down (CONTRACTS.md section 10)."""
     services = {name: dict(cmds) for name, cmds in SERVICES.items() if name != "sshd"}
     version = f"VRRPv{spec.vrrp_version}{', unicast' if spec.unicast else ''}"
+    version += "".join(f", keepalived {v} on {n}" for n, v in sorted(spec.keepalived.items()))
     return {
         "name": "kaconsole-lab",
         "description": f"kaconsole lab: {spec.nodes} nodes, {spec.instances} instance(s), "
@@ -269,6 +333,7 @@ def cluster_document(spec: LabSpec, lab_dir: Path) -> dict[str, Any]:
         "keepalived_conf": KEEPALIVED_CONF,
         "vip_probe": {"url": f"http://{spec.vips()[0]}/"},
         "nodes": [{"name": n.name, "host": n.mgmt_ip} for n in spec.node_specs()],
+        "lab": {"dir": str(lab_dir)},
     }
 
 

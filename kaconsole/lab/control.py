@@ -12,19 +12,21 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from kaconsole.errors import LabError
-from kaconsole.lab import configs, netns, nodes
+from kaconsole.lab import build, configs, hostnet, netns, nodes
 from kaconsole.lab.configs import LabSpec, NodeSpec
-from kaconsole.lab.state import LabState, NodeState, load, save, state_path
+from kaconsole.lab.registry import LabState, NodeState, load, save, state_path
 
 #: Host tools the lab needs, with the Debian package that provides each.
 TOOLS = {
     "ip": "iproute2",
+    "ss": "iproute2",
     "nft": "nftables",
     "unshare": "util-linux",
     "nsenter": "util-linux",
@@ -79,34 +81,53 @@ def up(lab_dir: Path, spec: LabSpec) -> LabState:
     problems = spec.validate()
     if problems:
         raise LabError("; ".join(problems))
-    spec = LabSpec(spec.nodes, spec.instances, spec.vrrp_version, spec.unicast, _password())
+    binaries = _keepalived_builds(spec)
+    spec = replace(spec, password=_password())
     deadline = time.monotonic() + UP_TIMEOUT
     lab_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     down(lab_dir)
-    netns.check_subnets_free()
+    hostnet.check_free((spec.mgmt_net, spec.svc_net))
     shutil.rmtree(lab_dir / "nodes", ignore_errors=True)
     state = LabState(
         dir=str(lab_dir), nodes=spec.nodes, instances=spec.instances,
         vrrp_version=spec.vrrp_version, unicast=spec.unicast, vips=spec.vips(),
         cluster_file=str(lab_dir / "cluster.yaml"),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        mgmt_net=spec.mgmt_net, svc_net=spec.svc_net, keepalived=dict(spec.keepalived),
     )  # fmt: skip
     try:
-        _build(lab_dir, spec, state, deadline)
+        _build(lab_dir, spec, state, binaries, deadline)
     except BaseException:
         down(lab_dir)
         raise
     return state
 
 
-def _build(lab_dir: Path, spec: LabSpec, state: LabState, deadline: float) -> None:
+def _keepalived_builds(spec: LabSpec) -> dict[str, Path]:
+    """Node name -> the keepalived binary it runs instead of the distribution's; refuses a
+    version not built yet (building takes minutes: never inside `lab up`)."""
+    binaries = {}
+    for node, version in sorted(spec.keepalived.items()):
+        if not build.valid_version(version):
+            raise LabError(f"--keepalived {node}={version}: expected a version like 2.3.3")
+        path = build.built(version)
+        if path is None:
+            raise LabError(f"keepalived {version} is not built: run `kaconsole lab build "
+                           f"{version}` first (a few minutes, once)")
+        binaries[node] = path
+    return binaries
+
+
+def _build(lab_dir: Path, spec: LabSpec, state: LabState, binaries: dict[str, Path],
+           deadline: float) -> None:
     client_pub = nodes.generate_key(lab_dir / "id_ed25519", "kaconsole-lab")
-    netns.create_bridges()
+    netns.create_bridges(spec)
     host_keys: dict[str, str] = {}
     for node in spec.node_specs():
         netns.create_node_network(node)
         host_keys[node.mgmt_ip] = nodes.prepare_node(lab_dir, spec, node, client_pub)
-        unshare_pid, init_pid = nodes.start_init(lab_dir, node, deadline)
+        unshare_pid, init_pid = nodes.start_init(lab_dir, node, deadline,
+                                                 binaries.get(node.name))
         state.node_states.append(
             NodeState(node.name, node.netns, node.mgmt_ip, node.svc_ip, init_pid, unshare_pid)
         )
@@ -194,14 +215,22 @@ def status(lab_dir: Path) -> dict[str, Any]:
             "name": node.name, "netns": node.netns, "mgmt_ip": node.mgmt_ip,
             "svc_ip": node.svc_ip, "running": running, "services": services,
             "vips": [v for v in state.vips if v in addresses], "faults": node.faults,
+            "keepalived_version": _node_keepalived_version(node.init_pid) if running else None,
         })  # fmt: skip
     return {
         "dir": str(lab_dir), "up": all(n["running"] for n in report_nodes),
         "cluster_file": state.cluster_file, "created_at": state.created_at,
         "nodes_count": state.nodes, "instances": state.instances,
         "vrrp_version": state.vrrp_version, "unicast": state.unicast, "vips": state.vips,
+        "mgmt_net": state.mgmt_net, "svc_net": state.svc_net,
         "nodes": report_nodes, "leftovers": [],
     }  # fmt: skip
+
+
+def _node_keepalived_version(init_pid: int) -> str | None:
+    """What `keepalived --version` says inside the node (another build is mounted over it)."""
+    result = nodes.node_exec(init_pid, "keepalived --version")
+    return build.parse_version(result.stderr + result.stdout)
 
 
 def _leftovers() -> list[str]:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from kaconsole.errors import LabError
 from kaconsole.lab import configs, nodes
-from kaconsole.lab.state import LabState, load, save
+from kaconsole.lab.registry import LabState, load, save
 
 FLOOD_PID = "/run/kclab-flood.pid"
 #: A real keepalived 2.x message, repeated at about 10000 lines/s, at most 300000 lines.

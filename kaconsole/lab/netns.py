@@ -12,18 +12,16 @@ import os
 import signal
 import subprocess
 from collections.abc import Sequence
+from ipaddress import IPv4Network
 
 from kaconsole.errors import LabError
 from kaconsole.lab.configs import (
-    HOST_MGMT_IP,
-    HOST_SVC_IP,
     MGMT_BRIDGE,
     MGMT_IF,
-    MGMT_NET,
     PREFIX,
     SVC_BRIDGE,
     SVC_IF,
-    SVC_NET,
+    LabSpec,
     NodeSpec,
 )
 
@@ -84,24 +82,16 @@ def remove_leftovers() -> list[str]:
     return removed
 
 
-def check_subnets_free() -> None:
-    """Refuse to start when the host already routes a lab subnet anywhere but a lab bridge:
-    the lab's addresses must never shadow (or leak onto) a real network."""
-    for net in (MGMT_NET, SVC_NET):
-        out = run(["ip", "-j", "route", "show", "match", f"{net}.0/24"], check=False).strip()
-        for route in json.loads(out) if out else []:
-            dev = str(route.get("dev", ""))
-            if route.get("dst") != "default" and not dev.startswith(PREFIX):
-                raise LabError(
-                    f"the host already routes {net}.0/24 via {dev or '?'}: "
-                    "the lab needs that subnet unused"
-                )
+def _prefix(net: str) -> int:
+    return IPv4Network(net).prefixlen
 
 
-def create_bridges() -> None:
-    for bridge, address in ((MGMT_BRIDGE, HOST_MGMT_IP), (SVC_BRIDGE, HOST_SVC_IP)):
+def create_bridges(spec: LabSpec) -> None:
+    bridges = ((MGMT_BRIDGE, spec.host_mgmt_ip, spec.mgmt_net),
+               (SVC_BRIDGE, spec.host_svc_ip, spec.svc_net))
+    for bridge, address, net in bridges:
         run(["ip", "link", "add", bridge, "type", "bridge"])
-        run(["ip", "addr", "add", f"{address}/24", "dev", bridge])
+        run(["ip", "addr", "add", f"{address}/{_prefix(net)}", "dev", bridge])
         run(["ip", "link", "set", bridge, "up"])
 
 
@@ -110,12 +100,12 @@ def create_node_network(node: NodeSpec) -> None:
     ns = node.netns
     run(["ip", "netns", "add", ns])
     links = (
-        (node.host_mgmt_veth, MGMT_IF, MGMT_BRIDGE, node.mgmt_ip),
-        (node.host_svc_veth, SVC_IF, SVC_BRIDGE, node.svc_ip),
+        (node.host_mgmt_veth, MGMT_IF, MGMT_BRIDGE, f"{node.mgmt_ip}/{_prefix(node.mgmt_net)}"),
+        (node.host_svc_veth, SVC_IF, SVC_BRIDGE, f"{node.svc_ip}/{_prefix(node.svc_net)}"),
     )
     for host_end, inner, bridge, address in links:
         run(["ip", "link", "add", host_end, "type", "veth", "peer", "name", inner, "netns", ns])
         run(["ip", "link", "set", host_end, "master", bridge, "up"])
-        run(["ip", "-n", ns, "addr", "add", f"{address}/24", "dev", inner])
+        run(["ip", "-n", ns, "addr", "add", address, "dev", inner])
         run(["ip", "-n", ns, "link", "set", inner, "up"])
     run(["ip", "-n", ns, "link", "set", "lo", "up"])

@@ -1,9 +1,13 @@
 """The init (pid 1) of a lab node: gives the node its own files, then reaps orphans until killed.
 
 Started by the lab as `ip netns exec NS unshare --pid --mount --uts --fork --mount-proc python -m
-kaconsole.lab.nodeinit HOSTNAME NODE_DIR`. The daemons started later inside the node (sshd, nginx,
-keepalived) are re-parented to this process when they daemonize; without a reaping pid 1 a
-SIGKILLed keepalived would stay a zombie that `pgrep -x keepalived` still finds.
+kaconsole.lab.nodeinit HOSTNAME NODE_DIR [KEEPALIVED]`; KEEPALIVED, another keepalived build, is
+bind-mounted over the distribution's, so every way of running it in the node (the service
+commands, SSH sessions, `keepalived --signum`, `keepalived -t`) gets that version.
+
+The daemons started later inside the node (sshd, nginx, keepalived) are re-parented to this
+process when they daemonize; without a reaping pid 1 a SIGKILLed keepalived would stay a zombie
+that `pgrep -x keepalived` still finds.
 """
 
 from __future__ import annotations
@@ -15,6 +19,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+#: The distribution's keepalived, which a node running another build has that build mounted over.
+SYSTEM_KEEPALIVED = "/usr/sbin/keepalived"
 #: Node directory entry -> path inside the node, bind-mounted privately.
 BINDS = (
     ("etc/keepalived", "/etc/keepalived"),
@@ -32,13 +38,15 @@ READY = "init.ready"
 FAILED = "init.failed"
 
 
-def setup(hostname: str, node_dir: Path) -> None:
+def setup(hostname: str, node_dir: Path, keepalived: str | None = None) -> None:
     """Binds first: the node directory may itself live under /tmp or /run, hidden once the
     node's own tmpfs is mounted there."""
     socket.sethostname(hostname)
     for source, target in BINDS:
         os.makedirs(target, exist_ok=True)
         subprocess.run(["mount", "--bind", str(node_dir / source), target], check=True)
+    if keepalived is not None:
+        subprocess.run(["mount", "--bind", keepalived, SYSTEM_KEEPALIVED], check=True)
     rc = node_dir / NODE_RC
     rc.write_text("# a lab node's own shell start-up file: empty on purpose\n")
     for target in SHELL_RC:
@@ -68,9 +76,10 @@ def reap_forever() -> None:
 
 def main(argv: list[str]) -> int:
     hostname, node_dir = argv[0], Path(argv[1])
+    keepalived = argv[2] if len(argv) > 2 else None
     dir_fd = os.open(node_dir, os.O_RDONLY | os.O_DIRECTORY)  # still reachable after the mounts
     try:
-        setup(hostname, node_dir)
+        setup(hostname, node_dir, keepalived)
     except (OSError, subprocess.CalledProcessError) as exc:
         _mark(dir_fd, FAILED, f"{exc}\n")
         return 1

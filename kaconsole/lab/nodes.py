@@ -56,8 +56,11 @@ def _child_pid(parent: int) -> int | None:
     return int(children[0]) if children else None
 
 
-def start_init(lab_dir: Path, node: NodeSpec, deadline: float) -> tuple[int, int]:
-    """Start the node's pid, mount and UTS namespaces and its init; returns (unshare, init) pids."""
+def start_init(
+    lab_dir: Path, node: NodeSpec, deadline: float, keepalived: Path | None = None
+) -> tuple[int, int]:
+    """Start the node's pid, mount and UTS namespaces and its init; returns (unshare, init) pids.
+    `keepalived`: another build the init mounts over the distribution's, in this node only."""
     root = node_dir(lab_dir, node.name)
     for marker in (nodeinit.READY, nodeinit.FAILED):
         (root / marker).unlink(missing_ok=True)
@@ -65,6 +68,7 @@ def start_init(lab_dir: Path, node: NodeSpec, deadline: float) -> tuple[int, int
         "ip", "netns", "exec", node.netns,
         "unshare", "--pid", "--mount", "--uts", "--fork", "--mount-proc",
         sys.executable, "-m", "kaconsole.lab.nodeinit", node.name, str(root),
+        *([str(keepalived)] if keepalived else []),
     ]  # fmt: skip
     with open(root / "init.log", "ab") as log:
         proc = subprocess.Popen(

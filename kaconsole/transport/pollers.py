@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from kaconsole.core.inventory.model import Node
+from kaconsole.core.polls.dump import dump_files
 from kaconsole.transport import remote_commands as commands
 from kaconsole.transport.configfetch import ConfigUnreadable, fetch_config
 from kaconsole.transport.ingest import NO_JSON_STATUS, Ingest
@@ -46,6 +47,8 @@ class Poller:
         self._now = now
         self._speed = speed
         self._refresh = asyncio.Event()
+        #: Where the node's keepalived.conf says the dumps go (learnt at each config read).
+        self._dump_files = dump_files(None)
 
     def refresh(self) -> None:
         """Poll now (after an action) rather than at the next tick; re-reads dump and config too."""
@@ -91,9 +94,10 @@ class Poller:
             self._ingest.service(service, done.exit_status)
 
     async def read_dump(self) -> None:
-        done = await self._run(commands.DUMP_JSON, privileged=True)
+        json_files, data_files = self._dump_files
+        done = await self._run(commands.dump_command("JSON", json_files), privileged=True)
         if done.exit_status == NO_JSON_STATUS:
-            done = await self._run(commands.DUMP_DATA, privileged=True)
+            done = await self._run(commands.dump_command("DATA", data_files), privileged=True)
             self._ingest.dump(done.exit_status, done.stdout, data_format=True)
         else:
             self._ingest.dump(done.exit_status, done.stdout)
@@ -104,4 +108,5 @@ class Poller:
         except ConfigUnreadable as exc:
             self._ingest.channel("config", False, str(exc))
             return
+        self._dump_files = dump_files(config)
         self._ingest.config(config)

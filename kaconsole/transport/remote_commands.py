@@ -7,6 +7,7 @@ here is the inventory's, quoted with shlex.
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 
 from kaconsole.core.inventory.model import Node, ServiceAction
 
@@ -16,29 +17,40 @@ REPLAY_LINES = 200
 #: VRRP (112) over IPv4 and IPv6, and IPsec AH (51), which carries `auth_type AH` adverts.
 CAPTURE_FILTER = "ip proto 112 or ip6 proto 112 or ip proto 51"
 
-#: Asks keepalived for a dump and prints it once written. keepalived writes the file
-#: asynchronously after the signal: wait for a new modification time, then for the size to
-#: settle, never a fixed sleep. Exit 3: keepalived not running; 4: this build cannot (no JSON).
-_DUMP = r"""
-f={file}
-pid=$(cat /run/keepalived.pid 2>/dev/null || pgrep -o -x keepalived) || exit 3
-sig=$(keepalived --signum={signal} 2>/dev/null) || exit 4
-old=$(stat -c %Y.%y "$f" 2>/dev/null)
-kill -s "$sig" "$pid" 2>/dev/null || exit 3
-i=0
-while [ $i -lt 100 ]; do
-  new=$(stat -c %Y.%y "$f" 2>/dev/null)
-  if [ -n "$new" ] && [ "$new" != "$old" ]; then
-    s1=$(stat -c %s "$f"); sleep 0.02; s2=$(stat -c %s "$f")
-    [ "$s1" = "$s2" ] && exec cat "$f"
-  fi
-  sleep 0.02; i=$((i+1))
-done
-exit 5
-"""
+def dump_command(signal: str, files: Sequence[str]) -> str:
+    """Asks keepalived for a dump (`signal` JSON or DATA) and prints it once written to one of
+    `files` (the configured place, then /tmp: see `core.dump.dump_files`).
 
-DUMP_JSON = _DUMP.format(file="/tmp/keepalived.json", signal="JSON")
-DUMP_DATA = _DUMP.format(file="/tmp/keepalived.data", signal="DATA")
+    keepalived writes the file asynchronously after the signal: wait for a new modification time
+    on any candidate, then for its size to settle, never a fixed sleep. Exit 3: keepalived not
+    running; 4: this build cannot (no JSON); 5: no candidate was written."""
+    quoted = [shlex.quote(f) for f in files]
+    lines = [
+        "stamp() { stat -c %Y.%y \"$1\" 2>/dev/null; }",
+        "pid=$(cat /run/keepalived.pid 2>/dev/null || pgrep -o -x keepalived) || exit 3",
+        f"sig=$(keepalived --signum={signal} 2>/dev/null) || exit 4",
+        *(f"o{i}=$(stamp {f})" for i, f in enumerate(quoted)),
+        'kill -s "$sig" "$pid" 2>/dev/null || exit 3',
+        "f=; i=0",
+        'while [ -z "$f" ] && [ $i -lt 100 ]; do',
+        *(f'  [ -z "$f" ] && n=$(stamp {f}) && [ -n "$n" ] && [ "$n" != "$o{i}" ] && f={f}'
+          for i, f in enumerate(quoted)),
+        '  [ -n "$f" ] || sleep 0.02; i=$((i+1))',
+        "done",
+        '[ -n "$f" ] || exit 5',
+        "while [ $i -lt 200 ]; do",
+        '  s1=$(stat -c %s "$f"); sleep 0.02; s2=$(stat -c %s "$f")',
+        '  [ "$s1" = "$s2" ] && exec cat "$f"',
+        "  i=$((i+1))",
+        "done",
+        "exit 5",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+#: The dumps where keepalived writes them by default (the demo's simulator answers these).
+DUMP_JSON = dump_command("JSON", ("/tmp/keepalived.json",))
+DUMP_DATA = dump_command("DATA", ("/tmp/keepalived.data",))
 IP_ADDR = "ip -j addr"
 
 

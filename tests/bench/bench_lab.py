@@ -17,7 +17,7 @@ from pathlib import Path
 
 from kaconsole.lab import configs, control, nodes
 from kaconsole.lab.configs import LabSpec
-from kaconsole.lab.state import exclusive
+from kaconsole.lab.registry import exclusive
 
 
 def http(url: str) -> str | None:

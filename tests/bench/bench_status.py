@@ -25,7 +25,7 @@ from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.status import all_ready
 from kaconsole.lab import control
 from kaconsole.lab.configs import LabSpec
-from kaconsole.lab.state import exclusive
+from kaconsole.lab.registry import exclusive
 
 
 async def first_full_status(cluster: Cluster) -> float:

@@ -18,7 +18,7 @@ from labkit import Lab, unavailable
 from kaconsole.errors import LabError
 from kaconsole.lab import control
 from kaconsole.lab.configs import LabSpec
-from kaconsole.lab.state import exclusive
+from kaconsole.lab.registry import exclusive
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ import pytest
 from kaconsole.errors import LabError
 from kaconsole.lab import control, faults, netns, nodes
 from kaconsole.lab.configs import LabSpec
-from kaconsole.lab.state import LabState, load
+from kaconsole.lab.registry import LabState, load
 
 
 @dataclass

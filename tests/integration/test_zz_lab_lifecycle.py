@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,14 @@ def test_down_leaves_no_namespace_link_mount_or_process(lab: Lab) -> None:
     status = control.status(lab.dir)
     assert status["up"] is False
     assert status["leftovers"] == []
+    # its cluster file is now refused at once, nothing sent (CONTRACTS.md section 10)
+    started = time.monotonic()
+    refused = _kaconsole("status", str(lab.dir / "cluster.yaml"), "--json")
+    assert refused.returncode == 2
+    assert time.monotonic() - started < 5  # the interpreter's start, not an SSH timeout
+    assert refused.stdout == ""
+    assert refused.stderr.count("\n") == 1
+    assert f"the lab in {lab.dir} is down" in refused.stderr
 
 
 def test_up_removes_leftovers_and_builds_v3_unicast_variants(lab: Lab) -> None:
@@ -39,7 +48,12 @@ def test_up_removes_leftovers_and_builds_v3_unicast_variants(lab: Lab) -> None:
     # what a crashed lab leaves: a namespace and a link with the lab's prefix
     netns.run(["ip", "netns", "add", "kclab-stale"])
     netns.run(["ip", "link", "add", "kclab-stale0", "type", "bridge"])
+    refused = _cli("up", "--svc-net", "192.0.2.0/24", "--dir", str(lab_dir))
+    assert refused.returncode == 2
+    assert "must lie inside 198.18.0.0/15" in refused.stderr
+    assert "kclab-stale" in netns.lab_namespaces()  # refused before anything was touched
     up = _cli("up", "--nodes", "3", "--instances", "2", "--vrrp-version", "3", "--unicast",
+              "--mgmt-net", "198.19.1.0/24", "--svc-net", "198.19.2.0/24",
               "--dir", str(lab_dir), "--json")  # fmt: skip
     try:
         assert up.returncode == 0, up.stderr
@@ -51,13 +65,15 @@ def test_up_removes_leftovers_and_builds_v3_unicast_variants(lab: Lab) -> None:
         conf = (lab_dir / "nodes/node3/etc/keepalived/keepalived.conf").read_text()
         assert "vrrp_version 3" in conf
         assert "authentication" not in conf  # keepalived refuses it with VRRPv3
-        assert "unicast_peer {\n        198.18.2.11\n        198.18.2.12\n    }" in conf
+        assert "unicast_peer {\n        198.19.2.11\n        198.19.2.12\n    }" in conf
         assert "priority 80" in conf
-        for vip in ("198.18.2.100", "198.18.2.101"):
+        for vip in ("198.19.2.100", "198.19.2.101"):
             assert vip in control.node_addresses("kclab-node1")
         status = json.loads(_cli("status", "--dir", str(lab_dir), "--json").stdout)
         assert status["up"] is True
-        assert [n["vips"] for n in status["nodes"]] == [["198.18.2.100", "198.18.2.101"], [], []]
+        assert [n["vips"] for n in status["nodes"]] == [["198.19.2.100", "198.19.2.101"], [], []]
+        assert [n["mgmt_ip"] for n in status["nodes"]] == ["198.19.1.11", "198.19.1.12",
+                                                           "198.19.1.13"]
     finally:
         down = _cli("down", "--dir", str(lab_dir))
     assert down.returncode == 0, down.stderr
@@ -65,7 +81,11 @@ def test_up_removes_leftovers_and_builds_v3_unicast_variants(lab: Lab) -> None:
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return _kaconsole("lab", *args)
+
+
+def _kaconsole(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kaconsole", "lab", *args],
+        [sys.executable, "-m", "kaconsole", *args],
         capture_output=True, text=True, timeout=60, check=False, cwd=Path(__file__).parent,
     )  # fmt: skip

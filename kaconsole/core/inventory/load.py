@@ -96,7 +96,7 @@ class _Map:
 
 
 _TOP_KEYS = ("name", "description", "ssh", "services", "logs", "capture",
-             "keepalived_conf", "vip_probe", "nodes")
+             "keepalived_conf", "vip_probe", "nodes", "lab")
 _NODE_KEYS = ("name", "host", "ssh", "services", "logs", "capture", "keepalived_conf")
 _SSH_KEYS = ("user", "port", "identity_file", "known_hosts", "host_key_policy", "jump",
              "sudo", "connect_timeout")
@@ -269,6 +269,14 @@ class _Builder:
         timeout = self.number(m, "timeout", 0.01, 60, integer=False)
         return VipProbe(url, 1.0 if timeout is None else timeout)
 
+    def lab(self, node: yaml.Node | None, line: int | None) -> str | None:
+        if node is None:
+            return None
+        m = self.mapping(node, "lab", ("dir",), line)
+        if self.string(m, "dir") is None:
+            self.fail(m.line, "lab.dir", "required: the lab's directory")
+        return self.local_path(m, "dir")
+
     def cluster(self, root: yaml.Node) -> Cluster:
         if not isinstance(root, yaml.MappingNode):
             self.fail(_line(root), "", "expected a mapping with name and nodes")
@@ -286,7 +294,8 @@ class _Builder:
                        description=self.string(top, "description") or "", ssh=defaults.ssh,
                        services=services, logs=defaults.logs, capture=defaults.capture,
                        keepalived_conf=defaults.keepalived_conf, path=self.path,
-                       vip_probe=self.vip_probe(top.values.get("vip_probe"), top.line))
+                       vip_probe=self.vip_probe(top.values.get("vip_probe"), top.line),
+                       lab_dir=self.lab(top.values.get("lab"), top.line))
 
     def nodes(self, top: _Map, defaults: Node, ssh: dict[str, Any],
               logs: dict[str, Any]) -> tuple[Node, ...]:

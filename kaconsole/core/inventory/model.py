@@ -119,6 +119,9 @@ class Cluster:
     keepalived_conf: str = DEFAULT_KEEPALIVED_CONF
     vip_probe: VipProbe | None = None
     path: str = "<string>"
+    lab_dir: str | None = None
+    """Set in a file `kaconsole lab up` wrote (`lab: {dir: ...}`): the lab's directory, whose
+    state says whether the lab is up (a lab cluster file is refused while it is down)."""
 
     def node(self, name: str) -> Node:
         """The node called `name`; KeyError when there is none."""

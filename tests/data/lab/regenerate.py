@@ -22,7 +22,7 @@ from typing import Any
 
 from kaconsole.lab import configs, control, faults, nodes
 from kaconsole.lab.configs import LabSpec
-from kaconsole.lab.state import NodeState, exclusive
+from kaconsole.lab.registry import NodeState, exclusive
 
 OUT = Path(__file__).resolve().parent
 PASS_REDACTED = b"***\0\0\0\0\0"

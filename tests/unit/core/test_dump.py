@@ -1,4 +1,5 @@
-"""keepalived's JSON and data dumps, as captured from keepalived 2.2.7 (tests/data/dump)."""
+"""keepalived's JSON and data dumps, as captured from keepalived 2.2.7 and 2.3.3 (tests/data/dump),
+and where a node's configuration puts them."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kaconsole.core.conf.parse import parse_config
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import DumpInstance
-from kaconsole.core.polls.dump import DumpError, parse_data_dump, parse_json_dump
+from kaconsole.core.polls.dump import DumpError, dump_files, parse_data_dump, parse_json_dump
 
 EXPECTED = (DumpInstance("VI_1", VrrpState.MASTER, 51, 120, 120),)
 
@@ -55,3 +57,55 @@ def test_any_text_gives_instances_or_dump_error(text: str) -> None:
         except DumpError:
             continue
         assert all(isinstance(i, DumpInstance) for i in result)
+
+
+#: Captured on the lab's node2 running keepalived 2.3.3 (`lab up --keepalived node2=2.3.3`) as
+#: BACKUP, with `json_version 2`; the PASS password replaced by *** before checking in.
+BACKUP_233 = (DumpInstance("VI_CLUSTER", VrrpState.BACKUP, 51, 100, 100),)
+
+
+def test_json_version_2_dump_of_keepalived_2_3_3(data_dir: Path) -> None:
+    text = (data_dir / "dump" / "keepalived-2.3.3-v2.json").read_text()
+    assert text.startswith('{"vrrp":[')
+    assert parse_json_dump(text) == BACKUP_233
+
+
+def test_data_dump_of_keepalived_2_3_3(data_dir: Path) -> None:
+    text = (data_dir / "dump" / "keepalived-2.3.3.data").read_text()
+    assert parse_data_dump(text) == BACKUP_233
+
+
+def test_checked_in_samples_carry_no_lab_password(data_dir: Path) -> None:
+    for name in ("keepalived-2.3.3-v2.json", "keepalived-2.3.3.data"):
+        text = (data_dir / "dump" / name).read_text()
+        assert '"auth_data":"***"' in text or "Password = ***" in text
+
+
+@pytest.mark.parametrize("text", ['{"vrrp": {}}', '{"track_process": []}'])
+def test_a_version_2_document_without_its_list_is_a_dump_error(text: str) -> None:
+    with pytest.raises(DumpError, match="expected a list of instances"):
+        parse_json_dump(text)
+
+
+@pytest.mark.parametrize(
+    ("conf", "json_files", "data_files"),
+    [
+        ("", ["/tmp/keepalived.json"], ["/tmp/keepalived.data"]),
+        ("global_defs {\n json_version 2\n json_dump_file /run/keepalived.json\n}\n",
+         ["/run/keepalived.json", "/tmp/keepalived.json"], ["/tmp/keepalived.data"]),
+        ("global_defs {\n state_dump_file /var/lib/ka/\n data_use_instance\n}\n"
+         "net_namespace blue\ninstance web\n",
+         ["/tmp/keepalived.json"],
+         ["/var/lib/ka/keepalived.blue_web.data", "/tmp/keepalived.data"]),
+        ("global_defs {\n state_dump_file /var/lib/ka/state\n data_use_instance false\n}\n"
+         "instance web\n",
+         ["/tmp/keepalived.json"], ["/var/lib/ka/state", "/tmp/keepalived.data"]),
+        ("global_defs {\n data_use_instance\n state_dump_file ka.txt\n}\ninstance web\n",
+         ["/tmp/keepalived.json"], ["/tmp/ka.web.txt", "/tmp/keepalived.data"]),
+        ("global_defs {\n data_use_instance\n}\n",
+         ["/tmp/keepalived.json"], ["/tmp/keepalived.data"]),
+    ],
+)
+def test_dump_files_follow_the_configuration(conf: str, json_files: list[str],
+                                             data_files: list[str]) -> None:
+    assert dump_files(parse_config(conf)) == (tuple(json_files), tuple(data_files))

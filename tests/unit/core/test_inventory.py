@@ -244,3 +244,14 @@ def test_damaged_contract_example_errors_point_into_the_file(index: int, junk: s
     result = _outcome("\n".join(lines) + "\n")
     if isinstance(result, InventoryError):
         assert result.line is None or 1 <= result.line <= len(lines) + 1
+
+
+def test_lab_marker_names_the_lab_directory() -> None:
+    base = "name: x\nnodes: [{name: a, host: h}]\n"
+    assert parse_cluster(base, "/c/x.yaml").lab_dir is None
+    assert parse_cluster(base + "lab: {dir: lab}\n", "/c/x.yaml").lab_dir == "/c/lab"
+    for bad, message in (("lab: {}\n", "lab.dir: required"),
+                         ("lab: {dir: x, up: true}\n", "lab.up: unknown key"),
+                         ("lab: /var/lib/kaconsole/lab\n", "lab: expected a mapping")):
+        with pytest.raises(InventoryError, match=message):
+            parse_cluster(base + bad, "/c/x.yaml")

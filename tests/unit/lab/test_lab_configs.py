@@ -114,3 +114,54 @@ def test_cluster_file_is_a_valid_contract_inventory() -> None:
     assert "while pgrep -x keepalived" in node.services["keepalived"].command("restart")
     assert cluster.vip_probe is not None
     assert cluster.vip_probe.url == "http://198.18.2.100/"
+
+
+def test_cluster_file_names_its_lab_for_the_gate() -> None:
+    text = configs.cluster_yaml(LabSpec(), Path("/var/lib/kaconsole/lab"))
+    assert parse_cluster(text, "cluster.yaml").lab_dir == "/var/lib/kaconsole/lab"
+
+
+def test_subnets_move_every_address() -> None:
+    spec = LabSpec(nodes=3, unicast=True, mgmt_net="198.19.10.0/24", svc_net="198.18.128.0/25")
+    node2 = spec.node_specs()[1]
+    assert (node2.mgmt_ip, node2.svc_ip) == ("198.19.10.12", "198.18.128.12")
+    assert (spec.host_mgmt_ip, spec.host_svc_ip) == ("198.19.10.1", "198.18.128.1")
+    assert spec.vips() == ["198.18.128.100"]
+    conf = configs.keepalived_conf(spec, node2)
+    assert "198.18.128.100/25 dev eth1\n" in conf
+    assert "unicast_peer {\n        198.18.128.11\n        198.18.128.13\n    }" in conf
+    assert "ListenAddress 198.19.10.12\n" in configs.sshd_config(node2)
+    cluster = parse_cluster(configs.cluster_yaml(spec, Path("/lab")), "cluster.yaml")
+    assert [n.host for n in cluster.nodes] == ["198.19.10.11", "198.19.10.12", "198.19.10.13"]
+    assert spec.validate() == []
+
+
+@pytest.mark.parametrize(
+    ("mgmt", "svc", "problem"),
+    [
+        ("192.0.2.0/24", configs.DEFAULT_SVC_NET, "--mgmt-net 192.0.2.0/24: must lie inside"),
+        (configs.DEFAULT_MGMT_NET, "203.0.113.0/24", "--svc-net 203.0.113.0/24: must lie inside"),
+        ("198.17.255.0/24", configs.DEFAULT_SVC_NET, "must lie inside 198.18.0.0/15"),
+        ("198.18.1.0/26", configs.DEFAULT_SVC_NET, "too small"),
+        ("198.18.1.7/24", configs.DEFAULT_SVC_NET, "not an IPv4 subnet"),
+        ("2001:db8::/64", configs.DEFAULT_SVC_NET, "must lie inside"),
+        ("198.18.0.0/16", configs.DEFAULT_SVC_NET, "must not overlap"),
+    ],
+)
+def test_subnets_outside_the_benchmark_range_are_refused(mgmt: str, svc: str,
+                                                          problem: str) -> None:
+    problems = LabSpec(mgmt_net=mgmt, svc_net=svc).validate()
+    assert [p for p in problems if problem in p], problems
+
+
+def test_a_node_on_another_keepalived_gets_the_newer_dump_settings() -> None:
+    spec = LabSpec(keepalived={"node2": "2.3.3"})
+    node1, node2 = spec.node_specs()
+    assert (node1.keepalived, node2.keepalived) == (None, "2.3.3")
+    assert "json_version" not in configs.keepalived_conf(spec, node1)
+    conf = configs.keepalived_conf(spec, node2)
+    assert f"   json_version 2\n   json_dump_file {configs.MOVED_JSON_DUMP}\n" in conf
+    assert "keepalived 2.3.3 on node2" in configs.cluster_yaml(spec, Path("/lab"))
+    assert spec.validate() == []
+    problems = LabSpec(keepalived={"node9": "2.3.3"}).validate()
+    assert problems == ["--keepalived node9=2.3.3: no such node (nodes: node1, node2)"]

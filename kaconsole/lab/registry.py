@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from kaconsole.errors import LabError
+from kaconsole.lab.configs import DEFAULT_MGMT_NET, DEFAULT_SVC_NET
 
 DEFAULT_DIR = Path("/var/lib/kaconsole/lab")
 STATE_FILE = "state.json"
@@ -71,6 +72,10 @@ class LabState:
     cluster_file: str
     created_at: str
     node_states: list[NodeState] = field(default_factory=list)
+    mgmt_net: str = DEFAULT_MGMT_NET
+    svc_net: str = DEFAULT_SVC_NET
+    keepalived: dict[str, str] = field(default_factory=dict)
+    """Node name -> the keepalived version it runs instead of the distribution's."""
 
     def node(self, name: str) -> NodeState:
         for node in self.node_states:

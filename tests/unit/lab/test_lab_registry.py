@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kaconsole.errors import LabError
-from kaconsole.lab import state as labstate
-from kaconsole.lab.state import LabState, NodeState, exclusive
+from kaconsole.lab import registry as labstate
+from kaconsole.lab.registry import LabState, NodeState, exclusive
 
 
 def _state(tmp: Path) -> LabState:
@@ -55,7 +55,7 @@ def test_damaged_state_file_is_a_lab_error(text: str) -> None:
 def test_lab_lock_queues_other_runs_but_not_our_own_caller(tmp_path: Path) -> None:
     lock = tmp_path / "lab.lock"
     child = (
-        "import sys; from pathlib import Path; from kaconsole.lab.state import exclusive\n"
+        "import sys; from pathlib import Path; from kaconsole.lab.registry import exclusive\n"
         "with exclusive(timeout=0.5, lock_file=Path(sys.argv[1])): print('inside')\n"
     )
     # `flock FILE python ...`: the lock is held by our parent, so we go ahead

@@ -22,7 +22,7 @@ from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.report import DrillReport
 from kaconsole.drills.runbook import builtin_names, load_drill
-from kaconsole.drills.runner import DrillEvent, DrillRunner
+from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRunner
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
@@ -74,11 +74,11 @@ async def _drill(cluster: Cluster, runbook: Runbook, args: argparse.Namespace,
     monitor = ClusterMonitor(cluster)
     actions = Actions(cluster, monitor.runner, AuditLog(), read_only=args.read_only)
 
-    async def confirm(prompt: str) -> bool:
+    async def confirm(request: ConfirmRequest) -> bool:
         if args.yes:
-            print(f"  ? {prompt} yes (--yes)", file=out, flush=True)
+            print(f"  ? {request.prompt} yes (--yes)", file=out, flush=True)
             return True
-        print(f"  ? {prompt} [y/N] ", end="", file=out, flush=True)
+        print(f"  ? {request.prompt} [y/N] ", end="", file=out, flush=True)
         return (await _read_line()).strip().lower() in ("y", "yes")
 
     runner = DrillRunner(runbook, monitor, actions, confirm=confirm,

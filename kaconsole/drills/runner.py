@@ -1,9 +1,10 @@
 """The drill runner: one step at a time, on evidence from the monitor, probing the VIP meanwhile.
 
-A UI drives it through three things: `on_event` (every step start, evidence change, finish,
-with the whole report as it stands), the injected `confirm(prompt) -> bool` (confirm steps and
-the rollback offer) and `abort()` (the current step stops; an action already running completes;
-then the rollback is offered). Actions go through `engine.actions.Actions`, so they are gated
+A UI drives it through three things: `on_event` (a typed `DrillEvent` at every step start,
+evidence change, finish, with the whole report as it stands), the injected
+`confirm(ConfirmRequest) -> bool` (a confirm step's question, or the rollback offer) and
+`abort()` (the current step stops; an action already running completes; then the rollback is
+offered). Actions go through `engine.actions.Actions`, so they are gated
 and audited like the console's own.
 """
 
@@ -15,7 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from kaconsole.core.facts import ProbeResult, ServiceState
 from kaconsole.core.insight.anomalies import summarize
@@ -38,7 +39,20 @@ from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 from kaconsole.engine.status import DEFAULT_LISTEN, all_ready, listen_seconds
 from kaconsole.errors import ActionRefused, KaconsoleError
 
-ConfirmFn = Callable[[str], Awaitable[bool]]
+EventKind = Literal[
+    "started", "step_started", "evidence", "step_finished", "rollback_offered", "finished"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmRequest:
+    """What the runner asks the operator; a UI decides how to ask by `kind`, never by the text."""
+
+    kind: Literal["step", "rollback"]
+    prompt: str
+
+
+ConfirmFn = Callable[[ConfirmRequest], Awaitable[bool]]
 
 
 class DrillRefused(KaconsoleError):
@@ -47,9 +61,7 @@ class DrillRefused(KaconsoleError):
 
 @dataclass(frozen=True, slots=True)
 class DrillEvent:
-    """started, step_started, evidence, step_finished, rollback_offered or finished."""
-
-    kind: str
+    kind: EventKind
     report: DrillReport
     section: str = "steps"
     index: int | None = None
@@ -221,7 +233,7 @@ class DrillRunner:
         if step.kind == "say":
             return "passed", step.text
         if step.kind == "confirm":
-            if await self._confirm(step.text):
+            if await self._confirm(ConfirmRequest("step", step.text)):
                 return "passed", "confirmed by the operator"
             self._abort.set()
             return "failed", "declined by the operator"
@@ -306,7 +318,7 @@ class DrillRunner:
             return []
         self._emit("rollback_offered", "rollback")
         question = (f"Run the rollback ({len(rollback)} steps) to restore the starting state?")
-        if not await self._confirm(question):
+        if not await self._confirm(ConfirmRequest("rollback", question)):
             for index in range(len(rollback)):
                 self._set("rollback", index, status="skipped", evidence="rollback declined")
             return ["rollback declined by the operator"]
@@ -348,7 +360,7 @@ class DrillRunner:
         if self._writer is not None:
             self._writer.write(self.report)
 
-    def _emit(self, kind: str, section: str = "steps", index: int | None = None,
+    def _emit(self, kind: EventKind, section: str = "steps", index: int | None = None,
               text: str = "") -> None:
         if self._on_event is not None:
             self._on_event(DrillEvent(kind, self.report, section, index, text))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from kaconsole.core.facts import AdvertSeen, Fact, LogSeen, ProbeResult
+from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.inventory.model import Cluster, Node, VipProbe
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import reduce
@@ -53,6 +54,8 @@ def ssh_sessions(settings: SessionSettings | None = None) -> SessionFactory:
 @dataclass(frozen=True, slots=True)
 class Update:
     state: ClusterState
+    #: Summaries and anomalies of `state`, computed once for every reader of this update.
+    view: ClusterView
     logs: tuple[LogSeen, ...]
     adverts: tuple[AdvertSeen, ...]
     #: Items that fell out of the rings before this reader saw them.
@@ -125,6 +128,7 @@ class ClusterMonitor:
         event.set()
         self._waiters.add(event)
         cursor, counted = 0, 0
+        view: ClusterView | None = None
         try:
             while True:
                 await event.wait()
@@ -133,7 +137,10 @@ class ClusterMonitor:
                 adverts = _since(self._adverts, cursor)
                 missed = self._appended - counted - len(logs) - len(adverts)
                 cursor, counted = self._seq, self._appended
-                yield Update(self.state, logs, adverts, missed)
+                state = self.state
+                if view is None or view.state is not state:
+                    view = view_of(state)
+                yield Update(state, view, logs, adverts, missed)
         finally:
             self._waiters.discard(event)
 

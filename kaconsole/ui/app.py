@@ -19,7 +19,9 @@ from kaconsole.errors import InputError
 from kaconsole.ui import keymap
 from kaconsole.ui.bridge import pump
 from kaconsole.ui.journal import Journal
+from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
 from kaconsole.ui.screens.drills import BUILTIN, ask_to_start
 from kaconsole.ui.screens.main import MainScreen
 from kaconsole.ui.themes import DEFAULTS, load_themes
@@ -81,7 +83,13 @@ class KaConsoleApp(App[int]):
 
     @work(group="monitor", exit_on_error=False, description="state from the monitor to the screen")
     async def _pump(self) -> None:
-        await pump(self.monitor, self.main.post_message)
+        await pump(self.monitor, self._hand_out)
+
+    def _hand_out(self, message: StateChanged) -> None:
+        """Each update to the main screen, and to the drill screen while one is installed."""
+        self.main.post_message(message)
+        if self.is_screen_installed(DRILL_SCREEN):
+            self.get_screen(DRILL_SCREEN).post_message(StateChanged(message.update))
 
     @work(group="sessions", exit_on_error=False, description="node sessions (SSH or simulated)")
     async def _sessions(self) -> None:

@@ -7,7 +7,7 @@ reads like `kaconsole timeline`'s output.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from kaconsole.core.insight.anomalies import Anomaly
 from kaconsole.core.insight.explain import OperatorAction, explain
@@ -19,13 +19,13 @@ from kaconsole.ui.present import clock_text
 class Journal:
     def __init__(self, capacity: int = 2_000) -> None:
         self.entries: deque[Entry] = deque(maxlen=capacity)
-        self._last: Transition | None = None
+        self._seen = 0  # transitions already journalled (the state's transition_count)
         self._active: dict[tuple[str, str | None, str], Anomaly] = {}
 
     def observe(
         self,
         state: ClusterState,
-        anomalies: list[Anomaly],
+        anomalies: Sequence[Anomaly],
         actions: Iterable[OperatorAction] = (),
     ) -> list[Entry]:
         """Record what is new in `state` since the last call; returns the new entries.
@@ -34,7 +34,7 @@ class Journal:
         """
         acts = tuple(actions)
         new = [
-            self._transition(state, t, acts) for t in self._new_transitions(state.transitions)
+            self._transition(state, t, acts) for t in self._new_transitions(state)
         ]
         now = {(a.kind, a.instance, a.message): a for a in anomalies}
         for key, a in now.items():
@@ -53,15 +53,11 @@ class Journal:
         self.entries.append(entry)
         return entry
 
-    def _new_transitions(self, transitions: tuple[Transition, ...]) -> list[Transition]:
-        start = 0
-        for i in range(len(transitions) - 1, -1, -1):
-            if transitions[i] is self._last:
-                start = i + 1
-                break
-        if transitions:
-            self._last = transitions[-1]
-        return list(transitions[start:])
+    def _new_transitions(self, state: ClusterState) -> tuple[Transition, ...]:
+        """What the reducer recorded since the last call (those that fell out are gone)."""
+        new = min(state.transition_count - self._seen, len(state.transitions))
+        self._seen = state.transition_count
+        return state.transitions[len(state.transitions) - new:] if new > 0 else ()
 
     @staticmethod
     def _transition(

@@ -14,9 +14,10 @@ from datetime import UTC, datetime
 
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.insight.anomalies import Anomaly, InstanceSummary, summaries
+from kaconsole.core.insight.anomalies import Anomaly, InstanceSummary
 from kaconsole.core.insight.effects import election
 from kaconsole.core.insight.explain import explain
+from kaconsole.core.insight.view import ClusterView
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 from kaconsole.core.vrrp.election import elect
 from kaconsole.core.vrrp.timers import master_down_interval
@@ -92,12 +93,8 @@ class NodeRow:
     cells: tuple[Seg, ...]
 
 
-def columns(state: ClusterState) -> tuple[str, ...]:
-    return ("node", "reach", "nginx", "keepalived", *instance_names(state))
-
-
-def instance_names(state: ClusterState) -> list[str]:
-    return [s.name for s in summaries(state)]
+def columns(view: ClusterView) -> tuple[str, ...]:
+    return ("node", "reach", "nginx", "keepalived", *view.instance_names)
 
 
 def reach_cell(node: NodeState) -> Seg:
@@ -121,11 +118,11 @@ def instance_cell(inst: InstanceState | None, vips: tuple[str, ...], node: NodeS
     return (f"{state_label(inst.state)} {eff}/{base}{vip}", state_role(inst.state))
 
 
-def node_rows(state: ClusterState) -> list[NodeRow]:
+def node_rows(view: ClusterView) -> list[NodeRow]:
     """One row per node, in inventory order: name, reachability, services, instance states."""
-    sums = summaries(state)
+    sums = view.summaries
     rows = []
-    for node in state.nodes:
+    for node in view.state.nodes:
         cells: list[Seg] = [
             (node.name, ""),
             reach_cell(node),
@@ -141,15 +138,15 @@ def node_rows(state: ClusterState) -> list[NodeRow]:
 
 
 def header_lines(
-    state: ClusterState, description: str = "", *, read_only: bool = False
+    view: ClusterView, description: str = "", *, read_only: bool = False
 ) -> list[list[Seg]]:
     """The cluster, then one line per instance: its MASTER and where its VIPs are."""
-    lines: list[list[Seg]] = [[(f"cluster {state.cluster}", "")]]
+    lines: list[list[Seg]] = [[(f"cluster {view.state.cluster}", "")]]
     if read_only:
         lines[0].append(("  [READ-ONLY: actions disabled]", "log-change"))
     if description:
         lines[0].append((f"  {description}", "muted"))
-    for s in summaries(state):
+    for s in view.summaries:
         master = ", ".join(s.masters) or "none"
         role = "vrrp-master" if len(s.masters) == 1 else "anomaly"
         holders = ", ".join(s.vip_holders) or "no node"
@@ -173,7 +170,7 @@ def degraded(state: ClusterState) -> list[str]:
     ]
 
 
-def banner(anomalies: list[Anomaly], missing: Sequence[str] = ()) -> tuple[str, bool]:
+def banner(anomalies: Sequence[Anomaly], missing: Sequence[str] = ()) -> tuple[str, bool]:
     """The anomaly banner's text and whether it is an alarm (it must not be missed).
 
     Degraded streams are said too (quietly): without them the console sees less than it shows.
@@ -264,8 +261,8 @@ def diagram(state: ClusterState, summary: InstanceSummary) -> Diagram:
     )
 
 
-def diagrams(state: ClusterState) -> list[Diagram]:
-    return [diagram(state, s) for s in summaries(state)]
+def diagrams(view: ClusterView) -> list[Diagram]:
+    return [diagram(view.state, s) for s in view.summaries]
 
 
 def diagram_lines(d: Diagram, *, big: bool = False) -> list[list[Seg]]:
@@ -363,10 +360,11 @@ def owner_of(state: ClusterState, src: str) -> str | None:
     return next((n.name for n in state.nodes if n.addresses and src in n.addresses), None)
 
 
-def advert_sources(state: ClusterState) -> list[list[Seg]]:
+def advert_sources(view: ClusterView) -> list[list[Seg]]:
     """Per VRID, who advertises now: more than one source is split brain."""
+    state = view.state
     lines: list[list[Seg]] = []
-    for s in summaries(state):
+    for s in view.summaries:
         names = [owner_of(state, src) or src for src in s.advert_sources]
         role = "anomaly" if len(names) > 1 else ("log-advert" if names else "muted")
         lines.append(

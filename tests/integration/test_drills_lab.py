@@ -18,7 +18,7 @@ from labkit import Lab, eventually
 
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.drills.runbook import load_drill
-from kaconsole.drills.runner import DrillEvent, DrillRunner
+from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRunner
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
@@ -150,8 +150,8 @@ async def test_an_aborted_drill_rolls_back_to_the_starting_state(
     sessions = asyncio.create_task(monitor.run())
     asked: list[str] = []
 
-    async def confirm(prompt: str) -> bool:
-        asked.append(prompt)
+    async def confirm(request: ConfirmRequest) -> bool:
+        asked.append(request.prompt)
         return True
 
     def on_event(event: DrillEvent) -> None:

@@ -15,12 +15,12 @@ from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from uikit import until
 
-from kaconsole.drills.runbook import builtin_names
+from kaconsole.drills.runbook import builtin_names, parse_runbook
 from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.cluster import DemoCluster, demo_cluster, demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
-from kaconsole.ui.screens.drill_run import NAME, DrillRun
+from kaconsole.ui.screens.drill_run import NAME, DrillRun, start_drill
 from kaconsole.ui.screens.drills import Drills
 
 SIZE = (140, 45)
@@ -158,11 +158,21 @@ async def test_declining_the_start_runs_nothing(tmp_path: Path) -> None:
     assert reports(tmp_path) == {}
 
 
+#: A drill still running whenever the test presses q, however slow the machine.
+WAITS_LONG = """
+name: waits-long
+title: Waits for a takeover that does not come
+steps:
+  - title: Wait for $backup to become MASTER by itself (it will not)
+    wait: {master: $backup, timeout: 600}
+"""
+
+
 async def test_q_asks_first_and_quitting_stops_the_drill(tmp_path: Path) -> None:
     app, _ = demo_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
-        await pick(pilot, app, "split-brain-check")
-        await pilot.press("y")
+        await until(pilot, lambda: app.main.state is not None)
+        start_drill(app, app, parse_runbook(WAITS_LONG, "waits-long.yaml"))
         await drill_screen(pilot, app)
         await pilot.press("q")
         assert isinstance(app.screen, Confirm)

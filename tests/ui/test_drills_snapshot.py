@@ -14,14 +14,14 @@ from textual.pilot import Pilot
 from uikit import SECRET, console, until
 
 from kaconsole.drills.runbook import load_drill
-from kaconsole.drills.runner import DrillEvent, DrillRunner
+from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRunner
 from kaconsole.ui.screens.drill_run import DrillRun, DrillUpdated
 
 SIZE = (130, 42)
 
 
-async def never(prompt: str) -> bool:
-    raise AssertionError(f"nothing runs in a snapshot, yet it asked {prompt!r}")
+async def never(request: ConfirmRequest) -> bool:
+    raise AssertionError(f"nothing runs in a snapshot, yet it asked {request.prompt!r}")
 
 
 def test_drill_screen_mid_run(snap_compare: Any, tmp_path: Path) -> None:

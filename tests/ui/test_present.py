@@ -12,6 +12,7 @@ from uikit import SECRET, cluster, lab_facts, monitor_with
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import ChannelStatus, Reachability, ServiceObserved, ServiceState
 from kaconsole.core.insight.anomalies import find_anomalies, summaries
+from kaconsole.core.insight.view import view_of
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import fold
 from kaconsole.ui.confview import config_lines, flatten
@@ -53,8 +54,8 @@ def test_every_state_has_its_own_symbol_and_word() -> None:
 
 def test_every_role_used_is_a_theme_variable() -> None:
     state = split()
-    roles = {r for row in node_rows(state) for _, r in row.cells}
-    roles |= {r for line in header_lines(state) for _, r in line}
+    roles = {r for row in node_rows(view_of(state)) for _, r in row.cells}
+    roles |= {r for line in header_lines(view_of(state)) for _, r in line}
     roles |= {
         r for s in summaries(state) for line in diagram_lines(diagram(state, s)) for _, r in line
     }
@@ -65,8 +66,8 @@ def test_every_role_used_is_a_theme_variable() -> None:
 
 def test_node_rows_follow_the_inventory_with_the_contract_columns() -> None:
     state = steady()
-    assert columns(state) == ("node", "reach", "nginx", "keepalived", "VI_CLUSTER")
-    rows = node_rows(state)
+    assert columns(view_of(state)) == ("node", "reach", "nginx", "keepalived", "VI_CLUSTER")
+    rows = node_rows(view_of(state))
     assert [r.name for r in rows] == ["node1", "node2"]
     assert rows[0].cells[4] == ("● MASTER 120/120 VIP", "vrrp-master")
     assert rows[1].cells[4] == ("○ BACKUP 100/100", "vrrp-backup")
@@ -81,7 +82,7 @@ def test_unreachable_and_stopped_read_as_words_not_only_colour() -> None:
             ServiceObserved("node1", "nginx", ServiceState.STOPPED, 2e9),
         ],
     )
-    rows = node_rows(state)
+    rows = node_rows(view_of(state))
     assert rows[1].cells[1] == ("✖ UNREACHABLE", "down")
     assert rows[0].cells[2] == ("▼ STOPPED", "down")
     text, loud = banner(find_anomalies(state))
@@ -130,12 +131,12 @@ def test_diagram_disagrees_on_split_brain() -> None:
 
 
 def test_header_names_master_and_vip_holders() -> None:
-    text = _flat(header_lines(steady(), "pair"))
+    text = _flat(header_lines(view_of(steady()), "pair"))
     assert "cluster lab-sample" in text
     assert "● MASTER node1" in text
     assert "VIP 203.0.113.100 on node1" in text
     assert "READ-ONLY" not in text
-    assert "[READ-ONLY: actions disabled]" in _flat(header_lines(steady(), read_only=True))
+    assert "[READ-ONLY: actions disabled]" in _flat(header_lines(view_of(steady()), read_only=True))
 
 
 def test_log_and_advert_lines() -> None:
@@ -206,6 +207,6 @@ def test_flatten_never_raises(value: object) -> None:
 def test_rows_for_any_inventory_size(nodes: int, tmp_path: Path) -> None:
     c = cluster(nodes)
     state = initial_state(c.name, [(n.name, n.host) for n in c.nodes])
-    rows = node_rows(state)
+    rows = node_rows(view_of(state))
     assert len(rows) == nodes
     assert all(r.cells[1] == ("… connecting", "muted") for r in rows)

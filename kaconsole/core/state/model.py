@@ -121,6 +121,8 @@ class ClusterState:
     nodes: tuple[NodeState, ...]
     wire: Mapping[int, Mapping[str, WireSource]] = field(default_factory=_empty)
     transitions: tuple[Transition, ...] = ()
+    #: Transitions ever recorded (the tuple keeps the last few): readers take what is new.
+    transition_count: int = 0
     clock: float | None = None
     probe: ProbeResult | None = None
 

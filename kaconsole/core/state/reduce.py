@@ -225,7 +225,8 @@ def _enter(
     tr = Transition(node.name, inst.name, inst.state, to, at, cause, detail)
     inst = replace(inst, state=to, since=at, last_transition=tr)
     state = _put_node(state, _put_instance(node, inst))
-    return replace(state, transitions=(*state.transitions, tr)[-MAX_TRANSITIONS:])
+    return replace(state, transitions=(*state.transitions, tr)[-MAX_TRANSITIONS:],
+                   transition_count=state.transition_count + 1)
 
 
 # --- polled facts and adverts ----------------------------------------------------------------

@@ -21,9 +21,9 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.drills.model import Runbook
-from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
+from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRefused, DrillRunner
 from kaconsole.errors import KaconsoleError
 from kaconsole.ui.context import Console
 from kaconsole.ui.drillview import (
@@ -36,6 +36,7 @@ from kaconsole.ui.drillview import (
     section_rows,
     trigger_started,
 )
+from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.widgets.styled import line_content, lines_content
 
@@ -77,6 +78,8 @@ class DrillRun(Screen[None]):
         self.path = path
         self.clock = clock
         self.tally = ProbeTally()
+        #: The monitor's latest view, as the app hands it to every screen (never polled).
+        self.view: ClusterView | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="drill-head")
@@ -88,6 +91,8 @@ class DrillRun(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        if self.view is None:  # until the next update arrives: the monitor's state now
+            self.view = view_of(self.console.monitor.state)
         self.draw()
         self.set_interval(TICK, self.draw)
 
@@ -114,15 +119,18 @@ class DrillRun(Screen[None]):
         """The runner's `on_event`: called on the event loop, so a message is enough."""
         self.post_message(DrillUpdated(event))
 
+    def on_state_changed(self, message: StateChanged) -> None:
+        self.view = message.update.view
+
     def on_drill_updated(self, message: DrillUpdated) -> None:
         self.report = message.event.report
         self.draw()
 
-    async def confirm(self, prompt: str) -> bool:
+    async def confirm(self, request: ConfirmRequest) -> bool:
         """The runner's `confirm`: the confirmation dialog, cancelled with the step on abort."""
         answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        rollback = prompt.startswith("Run the rollback")
-        dialog = Confirm(prompt, confirm_effect(self.runner.report, rollback=rollback))
+        rollback = request.kind == "rollback"
+        dialog = Confirm(request.prompt, confirm_effect(self.runner.report, rollback=rollback))
 
         def done(ok: bool | None) -> None:
             if not answer.done():
@@ -142,12 +150,12 @@ class DrillRun(Screen[None]):
         self.query_one("#drill-head", Static).update(line_content(header(self.report, now)))
         rows = section_rows(self.report, now)
         self.query_one("#drill-steps", Static).update(lines_content(rows))
-        state = self.console.monitor.state
+        view = self.view
         instance = self.report.instance
         live = self.query_one("#drill-live", Static)
-        if instance is not None and self.report.result == "running":
-            self.tally.feed(state.probe)
-            s = summarize(state, instance)
+        s = next((x for x in view.summaries if x.name == instance), None) if view else None
+        if view is not None and s is not None and self.report.result == "running":
+            self.tally.feed(view.state.probe)
             trigger = trigger_started(self.report, self.runner.runbook)
             live.update(line_content(live_lines(self.tally, s.masters, s.vip_holders, now,
                                                 trigger)))
@@ -188,7 +196,7 @@ def start_drill(app: App[Any], console: Console, runbook: Runbook,
     path = report_path(console.save_dir, console.cluster.name, runbook.name)
     screen: DrillRun
     runner = DrillRunner(runbook, console.monitor, console.actions,
-                         confirm=lambda prompt: screen.confirm(prompt),
+                         confirm=lambda request: screen.confirm(request),
                          on_event=lambda event: screen.drill_event(event),
                          report_path=path, prober=console.prober)
     screen = DrillRun(runner, path, console, clock=clock)

@@ -17,10 +17,10 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Digits, Footer, Input, Static
 
 from kaconsole.core.facts import AdvertSeen, LogSeen
-from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.effects import expected_effect
 from kaconsole.core.insight.explain import OperatorAction
 from kaconsole.core.insight.timeline import Entry
+from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest
 from kaconsole.errors import ActionRefused
@@ -82,6 +82,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.console = console
         self.state: ClusterState | None = None
+        self.view: ClusterView | None = None
         self.selected = 0
         self.merged = True
         self.pane = "logs"
@@ -136,31 +137,36 @@ class MainScreen(Screen[None]):
         if update.missed:
             self.console.missed += update.missed
         if update.state is not self.state:
-            self.show_state(update.state)
+            self.show_view(update.view)
         self._pane_status()
 
     def show_state(self, state: ClusterState) -> None:
-        """Render a state: called for each coalesced update, and by tests with a fixed state."""
-        self.state = state
+        """Render a fixed state (tests, snapshots): its view, as the monitor would derive it."""
+        self.show_view(view_of(state))
+
+    def show_view(self, view: ClusterView) -> None:
+        """Render one derived view: every widget reads the same summaries and anomalies."""
+        state = self.state = view.state
+        self.view = view
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
-        anomalies = find_anomalies(state)
+        anomalies = view.anomalies
         new = self.console.journal.observe(state, anomalies, self.actions_run)
         self.query_one("#timeline", RingPane).extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
-            state, c.cluster.description, read_only=c.read_only
+            view, c.cluster.description, read_only=c.read_only
         )
         self.query_one("#banner", Banner).show(anomalies, degraded(state))
-        self.query_one("#nodes", NodeList).show(columns(state), node_rows(state), self.selected)
+        self.query_one("#nodes", NodeList).show(columns(view), node_rows(view), self.selected)
         big = self.has_class("-presentation")
-        self.query_one("#diagram", StateDiagram).show(state, big=big)
-        self.query_one("#sources", Static).update(lines_content(advert_sources(state)))
+        self.query_one("#diagram", StateDiagram).show(view, big=big)
+        self.query_one("#sources", Static).update(lines_content(advert_sources(view)))
         self._refresh_pane()
-        self._timer(state)
+        self._timer(view)
 
-    def _timer(self, state: ClusterState) -> None:
+    def _timer(self, view: ClusterView) -> None:
         """Presentation mode's big timer: how long the first instance's MASTER has held it."""
-        sums = summaries(state)
+        state, sums = view.state, view.summaries
         label, value = "no VRRP instance yet", "--:--"
         if sums:
             s = sums[0]
@@ -212,9 +218,9 @@ class MainScreen(Screen[None]):
     def action_select(self, delta: int) -> None:
         count = len(self.console.cluster.nodes)
         self.selected = max(0, min(count - 1, self.selected + delta))
-        if self.state is not None:
+        if self.view is not None:
             nodes = self.query_one("#nodes", NodeList)
-            nodes.show(columns(self.state), node_rows(self.state), self.selected)
+            nodes.show(columns(self.view), node_rows(self.view), self.selected)
         if not self.merged:
             self._apply_log_filter()
 

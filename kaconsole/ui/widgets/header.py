@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.widgets import Static
 
 from kaconsole.core.insight.anomalies import Anomaly
-from kaconsole.core.state.model import ClusterState
+from kaconsole.core.insight.view import ClusterView
 from kaconsole.ui.present import banner, header_lines
 from kaconsole.ui.widgets.styled import lines_content
 
@@ -15,8 +17,8 @@ class ClusterHeader(Static):
     ClusterHeader { height: auto; padding: 0 1; background: $panel; }
     """
 
-    def show(self, state: ClusterState, description: str, *, read_only: bool) -> None:
-        self.update(lines_content(header_lines(state, description, read_only=read_only)))
+    def show(self, view: ClusterView, description: str, *, read_only: bool) -> None:
+        self.update(lines_content(header_lines(view, description, read_only=read_only)))
 
 
 class Banner(Static):
@@ -29,7 +31,7 @@ class Banner(Static):
     Banner.-alarm { background: $anomaly; color: $anomaly-text; text-style: bold; padding: 1 1; }
     """
 
-    def show(self, anomalies: list[Anomaly], missing: list[str]) -> None:
+    def show(self, anomalies: Sequence[Anomaly], missing: list[str]) -> None:
         text, loud = banner(anomalies, missing)
         self.update(text)
         self.set_class(loud, "-alarm")

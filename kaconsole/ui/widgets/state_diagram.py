@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from kaconsole.core.state.model import ClusterState
+from kaconsole.core.insight.view import ClusterView
 from kaconsole.ui.present import Seg, diagram_lines, diagrams
 from kaconsole.ui.widgets.styled import lines_content
 
@@ -17,9 +17,9 @@ class StateDiagram(Static):
     }
     """
 
-    def show(self, state: ClusterState, *, big: bool = False) -> None:
+    def show(self, view: ClusterView, *, big: bool = False) -> None:
         lines: list[list[Seg]] = []
-        for d in diagrams(state):
+        for d in diagrams(view):
             if lines:
                 lines.append([("", "")])
             lines += diagram_lines(d, big=big)

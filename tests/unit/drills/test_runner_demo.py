@@ -18,7 +18,7 @@ from kaconsole.core.inventory.load import load_cluster
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.runbook import load_drill
-from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
+from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRefused, DrillRunner
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
@@ -35,8 +35,8 @@ class Rig:
         self.asked: list[str] = []
         self.answer = True
 
-    async def confirm(self, prompt: str) -> bool:
-        self.asked.append(prompt)
+    async def confirm(self, request: ConfirmRequest) -> bool:
+        self.asked.append(request.prompt)
         return self.answer
 
     def runner(self, drill: str | Runbook, **kw: object) -> DrillRunner:

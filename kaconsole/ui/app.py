@@ -18,8 +18,8 @@ from kaconsole.engine.monitor import ClusterMonitor, ProbeFn, SessionFactory
 from kaconsole.errors import InputError
 from kaconsole.ui import keymap
 from kaconsole.ui.bridge import pump
-from kaconsole.ui.journal import Journal
 from kaconsole.ui.messages import StateChanged
+from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
 from kaconsole.ui.screens.drills import BUILTIN, ask_to_start

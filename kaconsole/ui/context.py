@@ -13,7 +13,7 @@ from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
-from kaconsole.ui.journal import Journal
+from kaconsole.ui.present.journal import Journal
 
 
 class Console(Protocol):

@@ -10,7 +10,7 @@ from kaconsole.drills.measure import Measurements
 from kaconsole.drills.model import resolve, titled
 from kaconsole.drills.report import DrillReport, StepRecord
 from kaconsole.drills.runbook import load_drill
-from kaconsole.ui.drillview import (
+from kaconsole.ui.present.drill import (
     ProbeTally,
     confirm_effect,
     current,

@@ -11,7 +11,7 @@ from uikit import SECRET, console, lab_facts, runner, until
 
 from kaconsole.core.state.model import initial_state
 from kaconsole.core.state.reduce import fold
-from kaconsole.ui.explainview import command_lines, session_entries, whatif_view
+from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
 
 SIZE = (160, 50)
 
@@ -107,7 +107,7 @@ async def test_keys_show_whatif_and_the_commands_an_action_ran(tmp_path: Path) -
 def test_the_state_diagram_carries_the_cause_chain(data_dir: Path) -> None:
     from kaconsole.core.facts import ServiceObserved, ServiceState
     from kaconsole.core.insight.anomalies import summarize
-    from kaconsole.ui.present import diagram
+    from kaconsole.ui.present.diagram import diagram
     from tests.unit.core.test_state_lab_logs import lab_facts as recorded
 
     state = initial_state("lab", [("node1", "198.51.100.11"), ("node2", "198.51.100.12")])

@@ -15,22 +15,12 @@ from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.view import view_of
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import fold
-from kaconsole.ui.confview import config_lines, flatten
-from kaconsole.ui.journal import Journal
-from kaconsole.ui.present import (
-    SYMBOL,
-    advert_line,
-    banner,
-    columns,
-    degraded,
-    diagram,
-    diagram_lines,
-    header_lines,
-    log_line,
-    log_role,
-    node_rows,
-    state_label,
-)
+from kaconsole.ui.present.common import SYMBOL, state_label
+from kaconsole.ui.present.config import config_lines, flatten
+from kaconsole.ui.present.diagram import diagram, diagram_lines
+from kaconsole.ui.present.journal import Journal
+from kaconsole.ui.present.nodes import banner, columns, degraded, header_lines, node_rows
+from kaconsole.ui.present.panes import advert_line, log_line, log_role
 from kaconsole.ui.themes import DEFAULTS
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from kaconsole.ui.present import PaneLine
+from kaconsole.ui.present.panes import PaneLine
 from kaconsole.ui.widgets.ring_pane import RingPane
 
 

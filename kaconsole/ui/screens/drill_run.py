@@ -26,7 +26,8 @@ from kaconsole.drills.model import Runbook
 from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRefused, DrillRunner
 from kaconsole.errors import KaconsoleError
 from kaconsole.ui.context import Console
-from kaconsole.ui.drillview import (
+from kaconsole.ui.messages import StateChanged
+from kaconsole.ui.present.drill import (
     ProbeTally,
     confirm_effect,
     header,
@@ -36,7 +37,6 @@ from kaconsole.ui.drillview import (
     section_rows,
     trigger_started,
 )
-from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.widgets.styled import line_content, lines_content
 

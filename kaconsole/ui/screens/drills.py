@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from kaconsole.drills.runbook import builtin_names, load_drill
 from kaconsole.errors import KaconsoleError
 from kaconsole.ui.context import Console
-from kaconsole.ui.drillview import preview
+from kaconsole.ui.present.drill import preview
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME, start_drill
 

@@ -25,21 +25,13 @@ from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest
 from kaconsole.errors import ActionRefused
 from kaconsole.ui import keymap
-from kaconsole.ui.confview import config_lines
 from kaconsole.ui.context import Console
-from kaconsole.ui.explainview import command_lines, session_entries, whatif_view
 from kaconsole.ui.messages import ActionDone, StateChanged
-from kaconsole.ui.present import (
-    PaneLine,
-    advert_line,
-    advert_sources,
-    clock_text,
-    columns,
-    degraded,
-    log_line,
-    node_rows,
-    owner_of,
-)
+from kaconsole.ui.present.common import clock_text
+from kaconsole.ui.present.config import config_lines
+from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
+from kaconsole.ui.present.nodes import columns, degraded, node_rows
+from kaconsole.ui.present.panes import PaneLine, advert_line, advert_sources, log_line, owner_of
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drills import Drills
 from kaconsole.ui.screens.help import Help

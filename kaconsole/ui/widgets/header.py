@@ -8,7 +8,7 @@ from textual.widgets import Static
 
 from kaconsole.core.insight.anomalies import Anomaly
 from kaconsole.core.insight.view import ClusterView
-from kaconsole.ui.present import banner, header_lines
+from kaconsole.ui.present.nodes import banner, header_lines
 from kaconsole.ui.widgets.styled import lines_content
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-from kaconsole.ui.present import NodeRow
+from kaconsole.ui.present.nodes import NodeRow
 from kaconsole.ui.widgets.styled import style_of
 
 

@@ -18,7 +18,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kaconsole.ui.present import PaneLine
+from kaconsole.ui.present.panes import PaneLine
 
 T = TypeVar("T")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from kaconsole.core.insight.view import ClusterView
-from kaconsole.ui.present import Seg, diagram_lines, diagrams
+from kaconsole.ui.present.common import Seg
+from kaconsole.ui.present.diagram import diagram_lines, diagrams
 from kaconsole.ui.widgets.styled import lines_content
 
 

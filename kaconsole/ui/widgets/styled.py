@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from textual.content import Content
 
-from kaconsole.ui.present import Seg
+from kaconsole.ui.present.common import Seg
 
 #: Roles drawn bold as well as coloured: the words an engineer scans for.
 _BOLD = frozenset({"vrrp-master", "vrrp-fault", "vrrp-stop", "anomaly", "down"})

@@ -16,7 +16,7 @@ from kaconsole.core.insight.anomalies import instance_names
 from kaconsole.core.insight.heal import heal_findings
 from kaconsole.core.insight.whatif import whatif
 from kaconsole.core.state.model import ClusterState
-from kaconsole.ui.present import Seg
+from kaconsole.ui.present.common import Seg
 
 
 def whatif_view(state: ClusterState) -> list[list[Seg]]:

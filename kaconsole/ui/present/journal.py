@@ -13,7 +13,7 @@ from kaconsole.core.insight.anomalies import Anomaly
 from kaconsole.core.insight.explain import OperatorAction, explain
 from kaconsole.core.insight.timeline import Entry
 from kaconsole.core.state.model import ClusterState, Transition
-from kaconsole.ui.present import clock_text
+from kaconsole.ui.present.common import clock_text
 
 
 class Journal:

@@ -8,7 +8,7 @@ from typing import Any
 
 from kaconsole.core.conf.model import KeepalivedConfig
 from kaconsole.core.state.model import ClusterState
-from kaconsole.ui.present import Seg
+from kaconsole.ui.present.common import Seg
 
 #: Model keys that say where a value was written, not what it is.
 _NOISE = frozenset({"locations", "file", "line", "vips"})

@@ -1,0 +1,1 @@
+"""Pure presenters: state and views -> rows, labels and colour roles (no Textual here)."""

@@ -1,7 +1,8 @@
 """`kaconsole conf parse FILE [--json]`: a keepalived.conf and its includes as the model.
 
 Exit 0 when the configuration parses, 1 when it has parse errors or keepalived would complain
-(unknown keywords, refused values; the model is still printed), 2 when FILE cannot be read. Includes are read from the real file system, relative to the
+(unknown keywords, refused values; the model is still printed), 2 when FILE cannot be read.
+Includes are read from the real file system, relative to the
 including file as keepalived does; an unreadable include is a problem in the model, not exit 2.
 """
 

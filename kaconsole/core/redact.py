@@ -106,7 +106,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1" + MASK,
     ),
     (
-        re.compile(rf"(?i)(\bauth_pass[ \t]+)(?!\*\*\*|{_PROSE}[ \t]+[^\s#!}}'\"])({_VALUE})"),
+        re.compile(rf"(?i)(\bauth_pass[ \t]+)(?!\*\*\*|\\[ \t]*$|{_PROSE}[ \t]+[^\s#!}}'\"])"
+                   rf"({_VALUE})"),
         r"\1" + MASK,
     ),
     (re.compile(rf"(?i)(^[ \t]*(?:@\^?\S+[ \t]+)?key[ \t]+\S+[ \t]+)({_VALUE})"), r"\1" + MASK),

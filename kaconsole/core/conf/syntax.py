@@ -71,7 +71,8 @@ class Ctx:
             return
         self._seen.add(item)
         if len(into) == MAX_PROBLEMS:
-            item = Problem(f"more than {MAX_PROBLEMS} {kind}: the rest are not listed")
+            item = Problem(f"more than {MAX_PROBLEMS} {kind}: the rest are not listed",
+                           item.where)
         into.append(item)
 
 

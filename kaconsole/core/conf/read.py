@@ -257,6 +257,9 @@ class Reader:
         if len(target) > MAX_PATH:
             self._error(f"{keyword}: path longer than {MAX_PATH} characters", where)
             return
+        if self._globbed >= MAX_FILES:
+            self._error(f"{keyword}: more than {MAX_FILES} include patterns: not read", where)
+            return
         base = posixpath.dirname(where.file)
         pattern = posixpath.normpath(posixpath.join(base, target))
         alternatives, complete = expand_braces(pattern, MAX_ALTERNATIVES)

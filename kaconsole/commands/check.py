@@ -15,6 +15,7 @@ from typing import Any
 from kaconsole.commands.inputs import cluster_file
 from kaconsole.core.checks.cluster import Finding, exit_status
 from kaconsole.core.checks.model import SEVERITIES
+from kaconsole.core.redact import printable
 from kaconsole.engine.configcheck import check
 
 
@@ -41,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
                   sys.stdout)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(cluster.name, len(cluster.nodes), findings))
+        sys.stdout.write(printable(render_text(cluster.name, len(cluster.nodes), findings)))
     return exit_status(findings)
 
 

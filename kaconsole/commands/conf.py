@@ -1,7 +1,8 @@
 """`kaconsole conf parse FILE [--json]`: a keepalived.conf and its includes as the model.
 
-Exit 0 when the configuration parses, 1 when it has parse errors (the model is still printed),
-2 when FILE cannot be read. Includes are read from the real file system, relative to the
+Exit 0 when the configuration parses, 1 when it has parse errors or keepalived would complain
+(unknown keywords, refused values; the model is still printed), 2 when FILE cannot be read.
+Includes are read from the real file system, relative to the
 including file as keepalived does; an unreadable include is a problem in the model, not exit 2.
 """
 
@@ -16,7 +17,7 @@ from typing import Any
 
 from kaconsole.core.conf.model import KeepalivedConfig, VrrpInstance
 from kaconsole.core.conf.parse import parse_config
-from kaconsole.core.redact import redact_args
+from kaconsole.core.redact import printable, redact_args
 from kaconsole.errors import InputError
 
 
@@ -60,8 +61,8 @@ def run(args: argparse.Namespace) -> int:
         json.dump(config.to_json(), sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(summary(config))
-    return 1 if config.errors else 0
+        sys.stdout.write(printable(summary(config)))
+    return 1 if config.errors or any(w.code for w in config.warnings) else 0
 
 
 def summary(config: KeepalivedConfig) -> str:

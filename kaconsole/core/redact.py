@@ -92,21 +92,30 @@ def is_secret_key(keyword: str) -> bool:
     return keyword.lower() in SECRET_KEYS
 
 
-_VALUE = r"(?:\"(?:[^\"\\]|\\.)*\"?|'[^']*'?|\S+)"
+# One line at a time: a value never runs past its line, so an unterminated quote cannot swallow
+# the lines after it (and the `auth_pass` on one of them).
+_VALUE = r"(?:\"(?:[^\"\\\n]|\\.)*\"?|'[^'\n]*'?|\S+)"
+# Words that follow `auth_pass` in prose ("Truncating auth_pass to 8 characters", "auth_pass of
+# VI_1 on ..."): not a password when another word follows them.
+_PROSE = r"(?:to|of|is|for|in|on|and|not|was|from|with|at|by|as|are|be|has|must|differs?)"
 _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     # keepalived.conf lines: `auth_pass X`, `password X` (SSL), `key 1 X` (auth_hmac); `auth_pass`
-    # also mid-line (one-line blocks) but not keepalived's "Truncating auth_pass to 8 characters"
+    # also mid-line (one-line blocks, keepalived's "Unmatched quote: 'auth_pass ...'")
     (
-        re.compile(rf"(?im)(^[ \t]*(?:@\^?\S+[ \t]+)?(?:passwd|password)[ \t]+)(?![:=])({_VALUE})"),
+        re.compile(rf"(?i)(^[ \t]*(?:@\^?\S+[ \t]+)?(?:passwd|password)[ \t]+)(?![:=])({_VALUE})"),
         r"\1" + MASK,
     ),
-    (re.compile(rf"(?i)(\bauth_pass[ \t]+)(?!to[ \t]|\*\*\*)({_VALUE})"), r"\1" + MASK),
-    (re.compile(rf"(?im)(^[ \t]*(?:@\^?\S+[ \t]+)?key[ \t]+\S+[ \t]+)({_VALUE})"), r"\1" + MASK),
+    (
+        re.compile(rf"(?i)(\bauth_pass[ \t]+)(?!\*\*\*|\\[ \t]*$|{_PROSE}[ \t]+[^\s#!}}'\"])"
+                   rf"({_VALUE})"),
+        r"\1" + MASK,
+    ),
+    (re.compile(rf"(?i)(^[ \t]*(?:@\^?\S+[ \t]+)?key[ \t]+\S+[ \t]+)({_VALUE})"), r"\1" + MASK),
     # JSON: "auth_data": "X", "auth_pass": "X", "password": "X"
     (
         re.compile(
             r"(?i)(\"(?:auth_data|auth_pass|password|passwd|secret)\"[ \t]*:[ \t]*)"
-            r"(\"(?:[^\"\\]|\\.)*\"|[^,}\s]+)"
+            r"(\"(?:[^\"\\\n]|\\.)*\"|[^,}\s]+)"
         ),
         r'\1"' + MASK + '"',
     ),
@@ -120,13 +129,35 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         r"\1" + MASK,
     ),
 )
+# Only lines holding one of these can hold a secret: the others skip the patterns.
+_HINT = re.compile(r"(?i)pass|key|auth|secret")
+# A secret keyword ending its line: keepalived-style configs may put the value on the next one.
+_DANGLING = re.compile(r"(?i)(?:^[ \t]*(?:passwd|password)|\bauth_pass)[ \t]*\\?[ \t]*$")
+_FIRST_WORD = re.compile(rf"^([ \t]*)({_VALUE})")
+# Terminal controls (C0 but tab and newline, DEL, C1) and bidirectional overrides.
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def redact_text(text: str) -> str:
     """`text` with every secret keepalived may write in config, dump or log lines masked."""
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return text
+    out: list[str] = []
+    dangling = False
+    for line in text.splitlines(keepends=True):
+        if dangling and line.strip():
+            line = _FIRST_WORD.sub(r"\1" + MASK, line, count=1)
+            dangling = False
+        if _HINT.search(line):
+            for pattern, replacement in _PATTERNS:
+                line = pattern.sub(replacement, line)
+            dangling = _DANGLING.search(line.rstrip("\r\n")) is not None
+        out.append(line)
+    return "".join(out)
+
+
+def printable(text: str) -> str:
+    """`text` without terminal control characters (escape sequences, bidi overrides): what a
+    file or a node says is shown, never obeyed by the terminal."""
+    return _CONTROLS.sub("", text)
 
 
 def redact_args(keyword: str, args: tuple[str, ...] | list[str]) -> list[str]:

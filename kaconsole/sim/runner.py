@@ -26,7 +26,6 @@ class SimRunner:
         table: dict[str, Callable[[], Awaitable[tuple[int, str]]]] = {
             commands.IP_ADDR: self._ip_addr,
             commands.DUMP_JSON: self._dump,
-            commands.read_files_command([conf]): self._read(conf, keepalived_conf(sim.spec)),
         }
         services = {"nginx": self._nginx, "keepalived": self._keepalived}
         for service, act in services.items():
@@ -34,9 +33,10 @@ class SimRunner:
                 for action in ("start", "stop", "restart", "status"):
                     table[commands.service_command(node, service, action)] = _bind(act, action)
         self._table = table
+        self._conf = conf, keepalived_conf(sim.spec)
 
     async def run(self, command: str, *, timeout: float, privileged: bool = False) -> Completed:
-        handler = self._table.get(command)
+        handler = self._table.get(command) or self._read(command)
         start = self._pacer.now()
         if handler is None:
             word = command.split(maxsplit=1)[0] if command.strip() else command
@@ -59,9 +59,19 @@ class SimRunner:
         sim.log(f"Printing VRRP as json for process({sim.pid + 1}) on signal")
         return 0, sim.dump()
 
-    def _read(self, path: str, text: str) -> Callable[[], Awaitable[tuple[int, str]]]:
+    def _read(self, command: str) -> Callable[[], Awaitable[tuple[int, str]]] | None:
+        """A configuration read: the node's keepalived.conf exists, nothing else does."""
+        request = commands.read_request(command)
+        if request is None:
+            return None
+        nonce, paths, globs = request
+        path, text = self._conf
+        out = "".join(commands.frame(nonce, "file", p, 0 if p == path else 1,
+                                     text if p == path else "") for p in paths)
+        out += "".join(commands.frame(nonce, "glob", g, 0, "") for g in globs)
+
         async def read() -> tuple[int, str]:
-            return 0, f"\n@@kaconsole-file@@ {path}\n{text}\n@@kaconsole-end@@ 0\n"
+            return 0, out
 
         return read
 

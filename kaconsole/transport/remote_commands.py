@@ -6,6 +6,8 @@ here is the inventory's, quoted with shlex.
 
 from __future__ import annotations
 
+import re
+import secrets
 import shlex
 from collections.abc import Sequence
 
@@ -73,26 +75,65 @@ def capture_command(node: Node) -> str:
     return f"tcpdump -U -n --immediate-mode -s 0 -w - -i {iface} {shlex.quote(CAPTURE_FILTER)}"
 
 
-def read_files_command(paths: list[str]) -> str:
-    """Prints each file between marker lines with cat's exit status: many files, one round trip."""
-    parts = [
-        f"printf '\\n@@kaconsole-file@@ %s\\n' {shlex.quote(p)}; cat -- {shlex.quote(p)}; "
-        f"printf '\\n@@kaconsole-end@@ %d\\n' $?"
-        for p in paths
-    ]
-    return "; ".join(parts) if parts else "true"
+#: Bytes read of one configuration file; one byte more tells the file is larger.
+MAX_FILE_BYTES = 1024 * 1024
+#: Files one `include` glob may name in a read (keepalived configs hold a handful).
+MAX_GLOB_FILES = 64
+# Shell functions of a read: `r PATH` prints a file between marker lines with head's exit
+# status; `g PATTERN DIR NAME` lists what an include glob matches (find matches the name itself,
+# so the pattern is only ever an argument) and reads each file. Every marker carries the fetch's
+# nonce `$n`: a file's content cannot end its own frame or forge another one.
+_READ_PRELUDE = (
+    "r() { printf '\\n@@kaconsole-%s@@ file %s\\n' \"$n\" \"$1\"; "
+    f"head -c {MAX_FILE_BYTES + 1} -- \"$1\" 2>/dev/null; "
+    "printf '\\n@@kaconsole-%s@@ end %d\\n' \"$n\" \"$?\"; }\n"
+    "g() { l=$(find \"$2\" -maxdepth 1 -name \"$3\" -type f 2>/dev/null | sort | "
+    f"head -n {MAX_GLOB_FILES}); "
+    "printf '\\n@@kaconsole-%s@@ glob %s\\n%s\\n@@kaconsole-%s@@ end 0\\n' "
+    "\"$n\" \"$1\" \"$l\" \"$n\"; "
+    "printf '%s\\n' \"$l\" | while IFS= read -r f; do [ -n \"$f\" ] && r \"$f\"; done; }\n"
+)
+_NONCE = re.compile(r"[0-9a-f]{32}")
 
 
-def glob_command(pattern: str) -> str:
-    """Lists the files a config `include` pattern names, without letting the shell expand it.
+def new_nonce() -> str:
+    """An unguessable marker for one fetch (128 random bits)."""
+    return secrets.token_hex(16)
 
-    `find` matches the last path component itself, so the pattern is only ever an argument.
-    """
-    directory, _, name = pattern.rpartition("/")
-    return (
-        f"find {shlex.quote(directory or '.')} -maxdepth 1 -name {shlex.quote(name)} "
-        "-type f 2>/dev/null | sort"
-    )
+
+def read_files_command(nonce: str, paths: Sequence[str], globs: Sequence[str] = ()) -> str:
+    """One round trip: the files, and each include glob's matches with their content."""
+    assert _NONCE.fullmatch(nonce)
+    lines = [_READ_PRELUDE + f"n={nonce}"]
+    lines += [f"r {shlex.quote(path)}" for path in paths]
+    for pattern in globs:
+        directory, _, name = pattern.rpartition("/")
+        lines.append(f"g {shlex.quote(pattern)} {shlex.quote(directory or '.')} "
+                     f"{shlex.quote(name)}")
+    return "\n".join(lines)
+
+
+def read_request(command: str) -> tuple[str, list[str], list[str]] | None:
+    """The nonce, files and globs of a `read_files_command` (how a simulated node answers it)."""
+    if not command.startswith(_READ_PRELUDE + "n="):
+        return None
+    head, *rest = command[len(_READ_PRELUDE):].split("\n")
+    paths = [shlex.split(line)[1] for line in rest if line.startswith("r ")]
+    globs = [shlex.split(line)[1] for line in rest if line.startswith("g ")]
+    return head[2:], paths, globs
+
+
+def frame(nonce: str, kind: str, name: str, status: int, body: str) -> str:
+    """One file (`file`) or glob listing (`glob`) as a read prints it."""
+    return f"\n@@kaconsole-{nonce}@@ {kind} {name}\n{body}\n@@kaconsole-{nonce}@@ end {status}\n"
+
+
+def frames(nonce: str, stdout: str) -> list[tuple[str, str, int, str]]:
+    """(kind, name, status, body) of each frame a read printed, in order."""
+    marker = re.escape(f"@@kaconsole-{nonce}@@")
+    found = re.finditer(rf"\n{marker} (file|glob) ([^\n]*)\n(.*?)\n{marker} end ([0-9]{{1,3}})\n",
+                        stdout, re.S)
+    return [(m[1], m[2], int(m[4]), m[3]) for m in found]
 
 
 def as_privileged(node: Node, command: str) -> str:

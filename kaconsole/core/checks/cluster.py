@@ -45,6 +45,7 @@ def check_cluster(configs: Mapping[str, KeepalivedConfig | None],
         found += _present(conf.config_syntax(name, config),
                           node_checks.keepalived_rejects(name, config, evidence)
                           if evidence is not None else None)
+        found += conf.config_warnings(name, config)
     groups = match_instances(readable)
     for group in groups:
         found += _present(compare.instance_missing(group, list(readable)),

@@ -120,6 +120,26 @@ def config_syntax(node: str, config: KeepalivedConfig) -> Finding | None:
         first.where, tuple(str(p) for p in config.errors))
 
 
+#: Finding codes for the parser's coded warnings: what keepalived itself would complain about.
+_WARNING_CODES = {"unknown_keyword": ("config_unknown_keyword", "keywords keepalived does not "
+                                      "know (it logs and ignores each line)"),
+                  "invalid_value": ("config_invalid_value", "values keepalived refuses (it logs "
+                                    "and ignores the line or uses its default)")}
+
+
+def config_warnings(node: str, config: KeepalivedConfig) -> list[Finding]:
+    """One warning finding per kind, listing every place (file:line) it holds."""
+    found = []
+    for code, (finding_code, what) in _WARNING_CODES.items():
+        hits = [p for p in config.warnings if p.code == code]
+        if hits:
+            found.append(Finding(
+                "warning", finding_code, None, (node,),
+                f"the configuration on {node} has {len(hits)} {what}: first {hits[0]}",
+                hits[0].where, tuple(str(p) for p in hits)))
+    return found
+
+
 def where_of(config: KeepalivedConfig) -> Where | None:
     """The main file of a configuration, for findings about the whole file."""
     return Where(config.files[0], 1) if config.files else None

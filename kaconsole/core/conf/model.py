@@ -30,18 +30,22 @@ class Where:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """A parse error or warning; the message never holds a secret (see `confread.problem`)."""
+    """A parse error or warning; the message never holds a secret (see `syntax.problem`).
+    `code` names the kind of a keepalived-semantics finding (`unknown_keyword`,
+    `invalid_value`) so that checks can report them; plain syntax problems have none."""
 
     message: str
     where: Where | None = None
+    code: str | None = None
 
     def __str__(self) -> str:
         return f"{self.where}: {self.message}" if self.where else self.message
 
     def to_json(self) -> dict[str, Any]:
-        return {"file": self.where.file if self.where else None,
-                "line": self.where.line if self.where else None,
-                "message": self.message}
+        out = {"file": self.where.file if self.where else None,
+               "line": self.where.line if self.where else None,
+               "message": self.message}
+        return out if self.code is None else {**out, "code": self.code}
 
 
 @dataclass(frozen=True, slots=True, repr=False)

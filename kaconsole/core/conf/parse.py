@@ -2,16 +2,16 @@
 
 `confread` and `confsyntax` turn the text into a tree of statements the way keepalived reads
 it; this module gives the statements keepalived's meaning and defaults. Unknown keys and
-blocks are kept (`extra`, `other`); a bad value is a warning with file:line, a syntax error an
-error; nothing raises on bad input.
+blocks are kept (`extra`, `other`); a bad value or an unknown keyword is a warning with
+file:line (`lint`), a syntax error an error; nothing raises on bad input, whatever its size.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 from typing import Any
 
+from kaconsole.core.conf.lint import lint
 from kaconsole.core.conf.model import (
     Authentication,
     Checker,
@@ -29,22 +29,25 @@ from kaconsole.core.conf.model import (
     Where,
 )
 from kaconsole.core.conf.read import GlobFn, Reader, ReadFn
-from kaconsole.core.conf.syntax import build_tree
+from kaconsole.core.conf.syntax import Ctx, build_tree, quoted
 from kaconsole.core.conf.values import (
+    INVALID,
     Conv,
-    Ctx,
     Fields,
     Special,
     block,
+    decimal,
     fields,
     flag,
     integer,
     plain_map,
     ranged,
     seconds,
+    seconds_within,
     setter,
     text,
     upper,
+    whole,
     words,
 )
 from kaconsole.core.redact import Secret
@@ -58,8 +61,9 @@ def parse_config(text: str, *, path: str = "keepalived.conf", read: ReadFn | Non
     followed, a warning says so); `config_id` is keepalived's `-i` for `@ID` lines (None: no
     `@ID` line applies, every `@^ID` line does)."""
     reader = Reader(read=read, glob=glob, config_id=config_id)
-    tree = build_tree(reader.pieces(text, path), reader.errors)
-    ctx = Ctx(reader.errors, reader.warnings)
+    ctx = reader.ctx
+    tree = build_tree(reader.pieces(text, path), ctx)
+    lint(tree, ctx)
     return replace(_build(tree, ctx), errors=_in_file_order(ctx.errors, reader.files),
                    warnings=_in_file_order(ctx.warnings, reader.files),
                    files=tuple(reader.files), config_id=config_id)
@@ -121,7 +125,7 @@ _INSTANCE: dict[str, tuple[str, Conv]] = {
     "interface": ("interface", text),
     "virtual_router_id": ("virtual_router_id", ranged(1, 255)),
     "priority": ("priority", ranged(1, 255)),
-    "advert_int": ("advert_int", seconds),
+    "advert_int": ("advert_int", seconds_within(0.01, 255)),
     "preempt_delay": ("preempt_delay", seconds),
     "strict_mode": ("strict_mode", flag),
     "version": ("version", ranged(2, 3)),
@@ -152,7 +156,8 @@ def _garp(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
         garp[stmt.key] = True
         return
     value = stmt.args[0]
-    garp[stmt.key] = float(value) if re.fullmatch(r"[0-9]+(\.[0-9]*)?", value) else value
+    number = decimal(value)
+    garp[stmt.key] = value if number is None else number
 
 
 def _authentication(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
@@ -164,6 +169,8 @@ def _authentication(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
         elif child.key == "auth_pass":
             value = text(child, ctx)
             auth_pass = Secret(value) if value is not None else None
+        else:
+            continue  # an unknown line here may be a password: neither kept nor named
         out.locations[child.key] = child.where
     out.values["authentication"] = Authentication(auth_type, auth_pass)
 
@@ -172,7 +179,7 @@ def _address(words: tuple[str, ...], where: Where) -> VirtualAddress:
     address, _, prefix = words[0].partition("/")
     options = dict(zip(words[1::2], words[2::2], strict=False)) if len(words) > 2 else {}
     return VirtualAddress(raw=" ".join(words), address=address, where=where,
-                          prefix=int(prefix) if prefix.isdigit() else None,
+                          prefix=whole(prefix) if prefix.isdecimal() else None,
                           dev=options.get("dev"), label=options.get("label"))
 
 
@@ -193,11 +200,10 @@ def _tracks(stmt: Stmt, ctx: Ctx) -> tuple[Track, ...]:
         if "weight" in child.args:
             at = child.args.index("weight")
             raw = child.args[at + 1] if at + 1 < len(child.args) else ""
-            try:
-                weight = int(raw)
-            except ValueError:
-                ctx.warn(f"{stmt.key} {child.key}: weight '{raw}' is not a whole number",
-                         child.where)
+            weight = whole(raw)
+            if weight is None:
+                ctx.warn(f"{stmt.key} {child.key}: weight '{quoted(raw)}' is not a whole number",
+                         child.where, INVALID)
         tracks.append(Track(child.key, child.where, weight, "reverse" in child.args))
     return tuple(tracks)
 
@@ -252,9 +258,10 @@ _CHECKERS = frozenset({"HTTP_GET", "SSL_GET", "TCP_CHECK", "MISC_CHECK", "SMTP_C
 def _port(raw: str | None, stmt: Stmt, ctx: Ctx) -> int | None:
     if raw is None:
         return None
-    if raw.isdigit() and int(raw) <= 65535:
-        return int(raw)
-    ctx.warn(f"{stmt.key}: port '{raw}' is not a port number", stmt.where)
+    port = whole(raw)
+    if port is not None and 0 <= port <= 65535:
+        return port
+    ctx.warn(f"{stmt.key}: port '{quoted(raw)}' is not a port number", stmt.where, INVALID)
     return None
 
 

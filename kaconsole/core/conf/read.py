@@ -7,7 +7,9 @@ trailing `\\` continues a definition onto the next line: keepalived's only line 
 file's directory), then braces and words (`confsyntax`).
 
 The core does no I/O: files come through the injected `read` and `glob` callables. Nothing here
-raises on bad input; problems are collected with file and line.
+raises on bad input; problems are collected with file and line. Every way input can multiply
+(includes, `{a,b}` braces, definitions) has a named limit, reported where it is hit, so that a
+few bytes cannot cost minutes, gigabytes or thousands of remote reads.
 """
 
 from __future__ import annotations
@@ -17,16 +19,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from kaconsole.core.conf.model import Problem, Where
+from kaconsole.core.conf.model import Where
 from kaconsole.core.conf.syntax import (
+    Ctx,
     Piece,
     decomment,
     expand_braces,
     include_target,
-    problem,
     split_braces,
     split_words,
+    statement_word,
 )
+from kaconsole.core.redact import is_secret_key
 
 ReadFn = Callable[[str], str]
 GlobFn = Callable[[str], list[str]]
@@ -35,7 +39,18 @@ MAX_INCLUDE_DEPTH = 32
 MAX_EXPANSION_DEPTH = 16
 MAX_EXPANDED_LINES = 100_000
 MAX_SUBSTITUTIONS = 1000
+#: Characters in a line, as written or once definitions are substituted.
 MAX_LINE = 65536
+#: Characters copied while substituting definitions, over the whole configuration.
+MAX_SUBSTITUTED = 32 * 1024 * 1024
+#: Characters read, over every file of the configuration.
+MAX_TEXT = 64 * 1024 * 1024
+#: Files an `include` may name after brace expansion (16 braces would make 65,536).
+MAX_ALTERNATIVES = 64
+#: Files read and patterns globbed for one configuration.
+MAX_FILES = 256
+#: Characters in an include path (PATH_MAX).
+MAX_PATH = 4096
 
 _DEFINITION = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)=[ \t]*(.*)", re.DOTALL)
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -58,36 +73,51 @@ class Reader:
     read: ReadFn | None = None
     glob: GlobFn | None = None
     config_id: str | None = None
-    errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    ctx: Ctx = field(default_factory=Ctx)
     files: list[str] = field(default_factory=list)
     _defs: dict[str, _Definition] = field(default_factory=dict)
     _collecting: _Definition | None = None
     _expanded: int = 0
+    _substituted: int = 0
+    _text: int = 0
+    _globbed: int = 0
 
     def pieces(self, text: str, path: str) -> Iterator[Piece]:
         self.files.append(path)
+        if len(text) > MAX_TEXT:
+            self._error(f"larger than {MAX_TEXT} characters: the rest is not read",
+                        Where(path, text.count("\n", 0, MAX_TEXT) + 1))
+            text = text[:MAX_TEXT]
+        self._text = len(text)
+        dangling = False  # the last statement was a secret keyword without its value
         for text_line, where in self._file(text, path, (posixpath.normpath(path),)):
             for part in split_braces(text_line):
                 words, closed = split_words(part)
                 if not closed:
                     self._error("unterminated quote", where)
-                if words:
+                if not words:
+                    continue
+                if dangling and words[0] not in "{}":
+                    self._error("a value on the line after a secret keyword: keepalived does "
+                                "not read it there (the line is not shown)", where)
+                elif words[0] in "{}" or statement_word(words[0]):
                     yield Piece(tuple(words), where)
+                else:
+                    self._error("not keepalived syntax (the line is not shown)", where)
+                dangling = len(words) == 1 and is_secret_key(words[0])
 
     def _error(self, message: str, where: Where | None) -> None:
-        item = problem(message, where)
-        if item not in self.errors:
-            self.errors.append(item)
+        self.ctx.error(message, where)
 
     def _warn(self, message: str, where: Where | None) -> None:
-        item = problem(message, where)
-        if item not in self.warnings:
-            self.warnings.append(item)
+        self.ctx.warn(message, where)
 
     def _file(self, text: str, path: str, chain: tuple[str, ...]) -> Iterator[tuple[str, Where]]:
         for number, raw in enumerate(text.split("\n"), start=1):
             where = Where(path, number)
+            if len(raw) > MAX_LINE:
+                self._error(f"line longer than {MAX_LINE} characters: ignored", where)
+                continue
             raw = raw.rstrip("\r\n")
             if "\0" in raw:
                 self._error("embedded NUL character: line ignored", where)
@@ -209,6 +239,11 @@ class Reader:
             if count > MAX_SUBSTITUTIONS or len(line) + len(replacement) > MAX_LINE:
                 self._error("parameter substitution does not terminate", where)
                 return "", []
+            self._substituted += len(line) + len(replacement)
+            if self._substituted > MAX_SUBSTITUTED:
+                self._error(f"definitions expand to more than {MAX_SUBSTITUTED} characters: "
+                            "the rest is not substituted", where)
+                return "", []
             if definition.multiline:
                 rest = [*lines[1:], *rest]
             line = line[:pos] + replacement + line[end:]
@@ -219,10 +254,25 @@ class Reader:
                  chain: tuple[str, ...]) -> Iterator[tuple[str, Where]]:
         strict = keyword != "include"
         report = self._error if strict else self._warn
+        if len(target) > MAX_PATH:
+            self._error(f"{keyword}: path longer than {MAX_PATH} characters", where)
+            return
+        if self._globbed >= MAX_FILES:
+            self._error(f"{keyword}: more than {MAX_FILES} include patterns: not read", where)
+            return
         base = posixpath.dirname(where.file)
         pattern = posixpath.normpath(posixpath.join(base, target))
+        alternatives, complete = expand_braces(pattern, MAX_ALTERNATIVES)
+        if not complete:
+            self._error(f"{keyword}: more than {MAX_ALTERNATIVES} {{a,b}} alternatives: "
+                        f"only the first {MAX_ALTERNATIVES} are read", where)
         matches: list[str] = []
-        for one in expand_braces(pattern):
+        for one in alternatives:
+            self._globbed += 1
+            if self._globbed > MAX_FILES:
+                self._error(f"{keyword}: more than {MAX_FILES} include patterns: "
+                            "the rest are not read", where)
+                return
             if self.glob is not None:
                 found = sorted(self.glob(one))
             elif _GLOB_MAGIC.search(one):
@@ -245,11 +295,20 @@ class Reader:
             if self.read is None:
                 report(f"{keyword} {match}: not followed (no file reader)", where)
                 continue
+            if len(self.files) >= MAX_FILES:
+                self._error(f"{keyword}: more than {MAX_FILES} files: the rest are not read",
+                            where)
+                return
             try:
                 text = self.read(match)
             except (OSError, KeyError, ValueError) as exc:
                 report(f"{keyword} {match}: cannot read ({_reason(exc)})", where)
                 continue
+            self._text += len(text)
+            if self._text > MAX_TEXT:
+                self._error(f"{keyword} {match}: more than {MAX_TEXT} characters in all: "
+                            "not read", where)
+                return
             self.files.append(match)
             yield from self._file(text, match, (*chain, key))
 

@@ -7,18 +7,73 @@ next `"`. The reading around these (definitions, conditionals, files) is `confre
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kaconsole.core.conf.model import Problem, Stmt, Where
-from kaconsole.core.redact import redact_text
+from kaconsole.core.redact import printable, redact_text
 
 _WHITE = " \t\n\r\f\v"
+_COMMENT = re.compile("[#!]")
+
+#: Problems kept per kind: a file of one repeated mistake must not make a megabyte of report.
+MAX_PROBLEMS = 1000
+#: Blocks nest this deep at most (keepalived's deepest is 4); deeper ones are dropped, so that
+#: nothing downstream recurses without bound.
+MAX_NESTING = 32
+#: Quoted values in messages are cut to this many characters.
+MAX_QUOTED = 40
+
+# A word that may start a keepalived statement: a keyword, a name, an address, a path. Anything
+# else (a passwd or shadow line, a key) is not keepalived syntax and its content is never shown.
+_STATEMENT = re.compile(
+    r"[A-Za-z0-9_/][A-Za-z0-9_.@/%*?,\[\]-]{0,62}"
+    r"|[0-9A-Fa-f]*:[0-9A-Fa-f:.-]*(?:/[0-9]{1,3})?(?:%[A-Za-z0-9_.-]{1,15})?",
+    re.ASCII,
+)
 
 
-def problem(message: str, where: Where | None) -> Problem:
-    """A Problem whose message cannot carry a secret from the line it quotes."""
-    return Problem(redact_text(message), where)
+def statement_word(word: str) -> bool:
+    """True when `word` can start a keepalived statement (and so may be quoted in a message)."""
+    return _STATEMENT.fullmatch(word) is not None
+
+
+def quoted(value: str) -> str:
+    """A value from the file as a message may show it: short and one line."""
+    return printable(value if len(value) <= MAX_QUOTED else value[:MAX_QUOTED] + "...")
+
+
+def problem(message: str, where: Where | None, code: str | None = None) -> Problem:
+    """A Problem whose message cannot carry a secret or a control character from the file."""
+    return Problem(printable(redact_text(message)), where, code)
+
+
+@dataclass(slots=True)
+class Ctx:
+    """Where the problems found while reading go: each once, at most MAX_PROBLEMS of a kind.
+
+    The set makes the duplicate check constant time (a list scan made a file of repeated
+    mistakes quadratic)."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    _seen: set[Problem] = field(default_factory=set)
+
+    def error(self, message: str, where: Where | None, code: str | None = None) -> None:
+        self._add(self.errors, problem(message, where, code), "errors")
+
+    def warn(self, message: str, where: Where | None, code: str | None = None) -> None:
+        self._add(self.warnings, problem(message, where, code), "warnings")
+
+    def _add(self, into: list[Problem], item: Problem, kind: str) -> None:
+        if item in self._seen or len(into) > MAX_PROBLEMS:
+            return
+        self._seen.add(item)
+        if len(into) == MAX_PROBLEMS:
+            item = Problem(f"more than {MAX_PROBLEMS} {kind}: the rest are not listed",
+                           item.where)
+        into.append(item)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +90,8 @@ def decomment(line: str) -> tuple[str, bool]:
     Returns the text and False when a double quote is left open.
     """
     text = line.lstrip(" \t")
+    if '"' not in text and "\\" not in text:  # the common line: no per-character walk
+        return _COMMENT.split(text, maxsplit=1)[0].rstrip(" \t"), True
     out: list[str] = []
     quote = False
     cont = False
@@ -71,8 +128,26 @@ def include_target(line: str) -> tuple[str, str] | None:
     return None
 
 
-def expand_braces(pattern: str) -> list[str]:
-    """csh-style `{a,b}` alternatives, as glob(GLOB_BRACE) expands them; nesting allowed."""
+def expand_braces(pattern: str, limit: int) -> tuple[list[str], bool]:
+    """csh-style `{a,b}` alternatives, as glob(GLOB_BRACE) expands them (nesting allowed), at
+    most `limit` of them: False when there were more (16 braces make 65,536)."""
+    out: list[str] = []
+    todo = [pattern]
+    while todo:
+        one = todo.pop()
+        split = _alternatives(one)
+        if split is None:
+            if len(out) == limit:
+                return out, False
+            out.append(one)
+            continue
+        head, alternatives, tail = split
+        todo.extend(head + alt + tail for alt in reversed(alternatives))
+    return out, True
+
+
+def _alternatives(pattern: str) -> tuple[str, list[str], str] | None:
+    """The first `{...}` holding two alternatives or more: what precedes, them, what follows."""
     depth = 0
     start = -1
     for i, char in enumerate(pattern):
@@ -84,11 +159,9 @@ def expand_braces(pattern: str) -> list[str]:
             depth -= 1
             if depth == 0:
                 alternatives = _split_top(pattern[start + 1:i])
-                if len(alternatives) < 2:
-                    continue
-                head, tail = pattern[:start], pattern[i + 1:]
-                return [out for alt in alternatives for out in expand_braces(head + alt + tail)]
-    return [pattern]
+                if len(alternatives) >= 2:
+                    return pattern[:start], alternatives, pattern[i + 1:]
+    return None
 
 
 def _split_top(body: str) -> list[str]:
@@ -164,27 +237,36 @@ def split_words(text: str) -> tuple[list[str], bool]:
         words.append(text[start:i])
 
 
-def build_tree(pieces: Iterable[Piece], errors: list[Problem]) -> list[Stmt]:
+def build_tree(pieces: Iterable[Piece], ctx: Ctx) -> list[Stmt]:
     """Nest pieces into statements by their braces. A `{` belongs to the statement just before
     it (same or next line); a stray `{` is ignored and an extra `}` reported, as keepalived does;
-    a block still open at the end is closed there and reported."""
+    a block still open at the end is closed there and reported. A block deeper than MAX_NESTING
+    is dropped with what it holds."""
     root: list[Stmt] = []
     # each frame: (head statement or None for the root, its children)
     stack: list[tuple[Stmt | None, list[Stmt]]] = [(None, root)]
+    dropped = 0  # depth inside a dropped block
     can_open = False
     for piece in pieces:
         children = stack[-1][1]
-        if piece.words == ("{",):
-            if can_open and children:
+        if dropped:
+            dropped += (piece.words == ("{",)) - (piece.words == ("}",))
+        elif piece.words == ("{",):
+            if can_open and children and len(stack) > MAX_NESTING:
+                ctx.error(f"blocks nested deeper than {MAX_NESTING}: this one is dropped",
+                          piece.where)
+                children.pop()
+                dropped = 1
+            elif can_open and children:
                 stack.append((children.pop(), []))
             else:
-                errors.append(problem("unexpected '{' ignored", piece.where))
+                ctx.error("unexpected '{' ignored", piece.where)
             can_open = False
         elif piece.words == ("}",):
             if len(stack) > 1:
                 _close(stack)
             else:
-                errors.append(problem("extra '}'", piece.where))
+                ctx.error("extra '}'", piece.where)
             can_open = False
         else:
             children.append(Stmt(piece.words[0], piece.words[1:], piece.where))
@@ -192,7 +274,7 @@ def build_tree(pieces: Iterable[Piece], errors: list[Problem]) -> list[Stmt]:
     while len(stack) > 1:
         head = stack[-1][0]
         assert head is not None
-        errors.append(problem(f"'{{' of {head.key} is never closed", head.where))
+        ctx.error(f"'{{' of {head.key} is never closed", head.where)
         _close(stack)
     return root
 

@@ -3,32 +3,37 @@
 Converters mirror keepalived's readers: a flag alone means on, booleans are
 on|off|true|false|yes|no, timers are unsigned decimal seconds. `fields` maps a block's
 statements onto dataclass arguments, remembering where each key is and keeping unknown ones.
+Numbers are ASCII digits only, at most MAX_DIGITS of them: Python's int() also takes `١٢`,
+`1_0` and blanks, and refuses more than 4300 digits.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kaconsole.core.conf.model import Problem, Stmt, Where
-from kaconsole.core.conf.syntax import problem
+from kaconsole.core.conf.model import Stmt, Where
+from kaconsole.core.conf.syntax import Ctx, quoted
+
+#: Digits in a number: keepalived's largest (unsigned 64-bit) has 20.
+MAX_DIGITS = 20
+#: The code of a warning about a value keepalived would refuse.
+INVALID = "invalid_value"
+_WHOLE = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
+_DECIMAL = re.compile(
+    rf"[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{0,{MAX_DIGITS}}})?|\.[0-9]{{1,{MAX_DIGITS}}}")
 
 
-@dataclass(slots=True)
-class Ctx:
-    """Where the problems found while building the model go."""
+def whole(raw: str) -> int | None:
+    """An ASCII whole number of at most MAX_DIGITS digits, else None."""
+    return int(raw) if _WHOLE.fullmatch(raw) else None
 
-    errors: list[Problem]
-    warnings: list[Problem]
 
-    def warn(self, message: str, where: Where) -> None:
-        self.warnings.append(problem(message, where))
-
-    def error(self, message: str, where: Where) -> None:
-        self.errors.append(problem(message, where))
+def decimal(raw: str) -> float | None:
+    """An unsigned ASCII decimal (`1`, `0.5`, `.5`), else None."""
+    return float(raw) if _DECIMAL.fullmatch(raw) else None
 
 
 Conv = Callable[[Stmt, Ctx], Any]
@@ -62,7 +67,8 @@ def flag(stmt: Stmt, ctx: Ctx) -> bool:
         return True
     value = _TRUTH.get(stmt.args[0].lower())
     if value is None:
-        ctx.warn(f"{stmt.key}: '{stmt.args[0]}' is not on/off/true/false/yes/no", stmt.where)
+        ctx.warn(f"{stmt.key}: '{quoted(stmt.args[0])}' is not on/off/true/false/yes/no",
+                 stmt.where, INVALID)
         return True
     return value
 
@@ -71,32 +77,37 @@ def integer(stmt: Stmt, ctx: Ctx) -> int | None:
     value = text(stmt, ctx)
     if value is None:
         return None
-    try:
-        return int(value, 10)
-    except ValueError:
-        ctx.warn(f"{stmt.key}: '{value}' is not a whole number", stmt.where)
-        return None
+    number = whole(value)
+    if number is None:
+        ctx.warn(f"{stmt.key}: '{quoted(value)}' is not a whole number", stmt.where, INVALID)
+    return number
 
 
 def seconds(stmt: Stmt, ctx: Ctx) -> float | None:
     value = text(stmt, ctx)
     if value is None:
         return None
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or not re.fullmatch(r"[0-9.]+", value):
-        ctx.warn(f"{stmt.key}: '{value}' is not a number of seconds", stmt.where)
-        return None
+    number = decimal(value)
+    if number is None:
+        ctx.warn(f"{stmt.key}: '{quoted(value)}' is not a number of seconds", stmt.where, INVALID)
     return number
+
+
+def seconds_within(low: float, high: float) -> Conv:
+    """Seconds keepalived takes only between `low` and `high` (advert_int: 0.01 to 255)."""
+    def conv(stmt: Stmt, ctx: Ctx) -> float | None:
+        value = seconds(stmt, ctx)
+        if value is not None and not low <= value <= high:
+            ctx.warn(f"{stmt.key}: {value:g} is outside {low:g}..{high:g}", stmt.where, INVALID)
+        return value
+    return conv
 
 
 def ranged(low: int, high: int) -> Conv:
     def conv(stmt: Stmt, ctx: Ctx) -> int | None:
         value = integer(stmt, ctx)
         if value is not None and not low <= value <= high:
-            ctx.warn(f"{stmt.key}: {value} is outside {low}..{high}", stmt.where)
+            ctx.warn(f"{stmt.key}: {value} is outside {low}..{high}", stmt.where, INVALID)
         return value
     return conv
 

@@ -97,3 +97,41 @@ def test_config_id_option(capsys: pytest.CaptureFixture[str], data_dir: Path) ->
     path = str(data_dir / "conf" / "definitions.conf")
     _, out, _ = run(capsys, path, "--json", "--config-id", "main")
     assert json.loads(out)["global"]["router_id"] == "main_router"
+
+
+def test_keepalived_s_own_complaints_exit_1_with_a_suggestion(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    conf = tmp_path / "k.conf"
+    conf.write_text("vrrp_instance A {\n state MASTR\n priorty 100\n priority 300\n"
+                    " virtual_router_id 0\n advert_int 0\n authentication {\n"
+                    "  auth_type SIMPLE\n }\n}\nvirtual_server 10.0.0.1 80 {\n lb_kind DSR\n}\n")
+    status, out, _ = run(capsys, str(conf), "--json")
+    assert status == 1
+    warnings = {(w["line"], w["code"]): w["message"] for w in json.loads(out)["warnings"]}
+    assert "did you mean 'priority'?" in warnings[(3, "unknown_keyword")]
+    assert set(warnings) == {(2, "invalid_value"), (3, "unknown_keyword"), (4, "invalid_value"),
+                             (5, "invalid_value"), (6, "invalid_value"), (8, "invalid_value"),
+                             (12, "invalid_value")}
+
+
+def test_text_output_has_no_terminal_controls(capsys: pytest.CaptureFixture[str],
+                                              tmp_path: Path) -> None:
+    conf = tmp_path / "k.conf"
+    conf.write_text("global_defs {\n router_id \x1b]0;owned\x07R\x1b[2J\n}\n")
+    status, out, _ = run(capsys, str(conf))
+    assert status == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "router_id ]0;ownedR[2J" in out
+
+
+def test_an_included_secret_file_is_not_echoed(capsys: pytest.CaptureFixture[str],
+                                               tmp_path: Path) -> None:
+    (tmp_path / "shadow").write_text("root:$6$salt$hashhash:19000:0:99999:7:::\n")
+    conf = tmp_path / "k.conf"
+    conf.write_text(f"include {tmp_path / 'shadow'}\n")
+    for argv in ((str(conf),), (str(conf), "--json")):
+        status, out, err = run(capsys, *argv)
+        assert status == 1
+        assert "hashhash" not in out + err
+        assert "19000" not in out + err

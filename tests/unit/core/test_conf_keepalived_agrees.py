@@ -67,3 +67,22 @@ def test_snippets_agree_with_keepalived(text: str, tmp_path: Path) -> None:
     never_closed = [e for e in config.errors if "never closed" in e.message]
     ours = {e.where.line for e in config.errors if e.where is not None and e not in never_closed}
     assert (ours, len(never_closed)) == (theirs, int(missing.group(1)) if missing else 0), output
+
+
+UNKNOWN = re.compile(r"\((?:(?P<file>[^:()]+): )?Line (?P<line>\d+)\) "
+                     r"Unknown keyword '[^'}]+'")
+
+
+@pytest.mark.skipif(KEEPALIVED is None, reason="keepalived is not installed")
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(DATA)))
+def test_unknown_keywords_on_the_lines_keepalived_reports(path: Path) -> None:
+    assert KEEPALIVED is not None
+    run = subprocess.run([KEEPALIVED, "-t", "-l", "-n", "-f", str(path)], capture_output=True,
+                         text=True, timeout=30, check=False)
+    theirs = {(m["file"] or str(path), int(m["line"]))
+              for m in UNKNOWN.finditer(run.stdout + run.stderr)}
+    config = parse_config(path.read_text(), path=str(path), read=lambda p: Path(p).read_text(),
+                          glob=lambda p: sorted(globlib.glob(p)))
+    ours = {(w.where.file, w.where.line) for w in config.warnings
+            if w.code == "unknown_keyword" and w.where is not None}
+    assert ours == theirs

@@ -74,9 +74,10 @@ def test_include_keywords() -> None:
 
 
 def test_brace_expansion_like_glob_brace() -> None:
-    assert expand_braces("/a/{x,y}.conf") == ["/a/x.conf", "/a/y.conf"]
-    assert expand_braces("{a,b{1,2}}c") == ["ac", "b1c", "b2c"]
-    assert expand_braces("/plain{x}") == ["/plain{x}"]
+    assert expand_braces("/a/{x,y}.conf", 64) == (["/a/x.conf", "/a/y.conf"], True)
+    assert expand_braces("{a,b{1,2}}c", 64) == (["ac", "b1c", "b2c"], True)
+    assert expand_braces("/plain{x}", 64) == (["/plain{x}"], True)
+    assert expand_braces("{a,b}{c,d}", 3) == (["ac", "ad", "bc"], False)
 
 
 # ------------------------------------------------------------------ structure

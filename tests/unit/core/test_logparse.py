@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kaconsole.core.logs.wording import classify
 
 from kaconsole.core.events import LogEvent, LogKind
 from kaconsole.core.logs.parse import parse_line, parse_lines
+from kaconsole.core.logs.wording import classify
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 K = LogKind

@@ -148,3 +148,41 @@ def test_separators_do_not_leak_the_rest_of_a_secret(line: str) -> None:
     assert "cdefgh" not in out
     assert "wor" not in out.split("=", 1)[-1]
     assert MASK in out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # keepalived -t on an unterminated quote: the value stops at its line
+        ("Unmatched quote: 'password \"abc\n  auth_pass cluster_pass\n",
+         "Unmatched quote: 'password \"abc\n  auth_pass ***\n"),
+        ('    password "abc\n    auth_pass cluster_pass\n    state MASTER\n',
+         "    password ***\n    auth_pass ***\n    state MASTER\n"),
+        ("key 1 'abc\nauth_pass cluster_pass", "key 1 ***\nauth_pass ***"),
+        ('"auth_data": "abc\n"auth_pass": "cluster_pass"',
+         '"auth_data": "***"\n"auth_pass": "***"'),
+    ],
+)
+def test_redaction_is_line_by_line(text: str, expected: str) -> None:
+    assert redact_text(text) == expected
+    assert PASSWORD not in redact_text(text)
+
+
+def test_a_password_on_the_line_after_auth_pass_is_masked() -> None:
+    text = "  authentication {\n    auth_pass\n      cluster_pass\n    auth_type PASS\n  }\n"
+    assert redact_text(text) == (
+        "  authentication {\n    auth_pass\n      ***\n    auth_type PASS\n  }\n")
+    assert redact_text("auth_pass \\\n\n  cluster_pass # x\n") == "auth_pass \\\n\n  *** # x\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "auth_pass *** VI_CLUSTER",
+        "auth_pass of VI_CLUSTER on lvs-master, lvs-backup is longer than 8 characters",
+        "Truncating auth_pass to 8 characters",
+        "the auth_pass is not compared in clear",
+    ],
+)
+def test_ordinary_words_after_auth_pass_are_kept(text: str) -> None:
+    assert redact_text(text) == text

@@ -32,6 +32,9 @@ TRACK_WEIGHT = -20
 SCRIPT_PATH = "/etc/keepalived/check_nginx.sh"
 LOG_PATH = "/var/log/keepalived.log"
 KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf"
+#: Maintenance mode: keepalived adds MAINTENANCE_WEIGHT x the number in this file to the priority.
+MAINTENANCE_FILE = "/etc/keepalived/maintenance"
+MAINTENANCE_WEIGHT = -10
 
 #: Service commands, run inside a node (over SSH, or by the lab through nsenter).
 #: keepalived has no log-file option in 2.2.7: `-l` writes console-format lines to stderr, which
@@ -154,6 +157,12 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
         f"   interval {TRACK_INTERVAL}",
         f"   weight {TRACK_WEIGHT}",
         "}",
+        "",
+        "vrrp_track_file maintenance {",
+        f'   file "{MAINTENANCE_FILE}"',
+        f"   weight {MAINTENANCE_WEIGHT}",
+        "   init_file 0",
+        "}",
     ]
     peers = [n for n in spec.node_specs() if n.index != node.index]
     for k, (name, vip) in enumerate(zip(spec.instance_names(), spec.vips(), strict=True)):
@@ -184,6 +193,9 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
             "    }",
             "    track_script {",
             "        monitor_nginx",
+            "    }",
+            "    track_file {",
+            "        maintenance",
             "    }",
             "}",
         ]

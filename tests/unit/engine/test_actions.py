@@ -84,3 +84,16 @@ def test_torn_last_line_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "audit.jsonl"
     path.write_text(json.dumps({"id": "a", "phase": "started"}) + "\n" + '{"id": "b", "ph')
     assert [e["id"] for e in AuditLog(path).read()] == ["a"]
+
+
+async def test_drain_writes_the_track_file_and_is_audited(tmp_path: Path) -> None:
+    actions = make(tmp_path)
+    track = tmp_path / "maintenance"
+    request = ActionRequest("n1", "maintenance", "drain", str(track), 3)
+    assert actions.command(request) == f"printf '%d\\n' 3 > {track}"
+    outcome = await actions.execute(request, confirmed=True)
+    assert outcome.ok
+    assert track.read_text() == "3\n"
+    started, done = actions.audit.read()
+    assert started["action"] == f"drain maintenance (write 3 to {track})"
+    assert done["result"] == "ok"

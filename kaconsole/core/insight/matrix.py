@@ -163,8 +163,16 @@ def _received(
         for ev in inst.evidence
     ):
         return True
-    settled = inst.since is None or clock - inst.since > window
-    if inst.state is VrrpState.MASTER and settled:
+    # A MASTER for less than an advert interval may not have logged yet; a state first seen in
+    # a poll (from UNKNOWN) is not a fresh transition.
+    tr = inst.last_transition
+    fresh = (
+        tr is not None
+        and tr.from_state is not VrrpState.UNKNOWN
+        and inst.since is not None
+        and clock - inst.since <= interval + LOG_SLACK
+    )
+    if inst.state is VrrpState.MASTER and not fresh:
         return False
     return None
 

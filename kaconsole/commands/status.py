@@ -132,9 +132,26 @@ def render_text(snap: dict[str, Any]) -> str:
         if inst["last_transition"]:
             t = inst["last_transition"]
             lines.append(f"  last: {t['node']} -> {t['to']} at {t['at']}: {t['detail']}")
+        matrix = inst.get("advert_matrix") or {}
+        lines += [f"  hears: {c}" for c in _hears(matrix)]
+        lines += [f"  one-way: {w}" for w in matrix.get("one_way", [])]
     lines.append("")
     if snap["anomalies"]:
         lines += [f"! {a['kind']}: {a['message']}" for a in snap["anomalies"]]
     else:
         lines.append("no anomalies")
     return "\n".join(lines) + "\n"
+
+
+def _hears(matrix: dict[str, Any]) -> list[str]:
+    """One line per capturing node: whom its wire carries, and whether keepalived logged it."""
+    out = []
+    for listener in matrix.get("listeners", []):
+        cells = [
+            f"{c['router'] or c['source']} {c['priority']} {c['rate']}"
+            + {True: " (logged)", False: " (not logged)", None: ""}[c["received"]]
+            for c in matrix["cells"]
+            if c["listener"] == listener and c["router"] != listener
+        ]
+        out.append(f"{listener} <- {', '.join(cells) or 'nobody'}")
+    return out

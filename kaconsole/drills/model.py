@@ -13,11 +13,11 @@ from typing import Literal
 
 StepKind = Literal["say", "confirm", "action", "wait", "probe"]
 ConditionKind = Literal["master", "vip_on", "service", "no_anomaly", "single_master"]
-Verb = Literal["start", "stop", "restart"]
+Verb = Literal["start", "stop", "restart", "drain", "undrain"]
 Preflight = Literal["failover", "none"]
 
 STEP_KINDS: tuple[StepKind, ...] = ("say", "confirm", "action", "wait", "probe")
-VERBS: tuple[Verb, ...] = ("start", "stop", "restart")
+VERBS: tuple[Verb, ...] = ("start", "stop", "restart", "drain", "undrain")
 SERVICE_STATES = ("running", "stopped")
 
 #: Roles a runbook may name instead of a node, resolved when the drill starts (see `roles.py`).
@@ -26,6 +26,8 @@ ROLES = {
     "backup": "the BACKUP that would take over (highest priority among healthy backups)",
     "failed": "a node with keepalived or another service stopped (the one to recover)",
     "preferred": "the node with the highest configured priority (the one preemption favours)",
+    "home": "where the VIP settles once a drained MASTER's priority is back: the MASTER if it "
+    "preempts, the BACKUP that took over if the MASTER has nopreempt",
 }
 _ROLE = re.compile(r"\$([a-z_]+)\b")
 

@@ -62,6 +62,10 @@ def resolve_roles(state: ClusterState, instance: str) -> dict[str, str]:
         candidates = [n for n in backups(state, instance) if n.name != summary.masters[0]]
         if candidates:
             roles["backup"] = candidates[0].name
+            node = state.node(summary.masters[0])
+            inst = node.instance(instance) if node else None
+            keeps = inst is not None and inst.spec is not None and inst.spec.nopreempt
+            roles["home"] = roles["backup"] if keeps else summary.masters[0]
     failed = [n for n in state.nodes if n.reachable is not False
               and any(st is ServiceState.STOPPED for st in n.services.values())]
     failed.sort(key=lambda n: n.service("keepalived") is not ServiceState.STOPPED)

@@ -34,7 +34,8 @@ from kaconsole.drills.preflight import (
     settled,
 )
 from kaconsole.drills.report import DrillReport, ReportWriter, StepRecord
-from kaconsole.engine.actions import ActionRequest, Actions
+from kaconsole.engine.actions import MAINTENANCE_VERBS, ActionRequest, Actions
+from kaconsole.engine.maintenance import maintenance_request
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 from kaconsole.engine.status import DEFAULT_LISTEN, all_ready, listen_seconds
 from kaconsole.errors import ActionRefused, KaconsoleError
@@ -247,7 +248,15 @@ class DrillRunner:
         assert step.node is not None
         assert step.service is not None
         assert step.verb is not None
-        request = ActionRequest(step.node, step.service, step.verb)
+        if step.verb in MAINTENANCE_VERBS:
+            try:
+                request, _ = maintenance_request(
+                    self.monitor.state, step.node, self._instance or "", step.verb
+                )
+            except ActionRefused as exc:
+                return "failed", f"refused: {exc}"
+        else:
+            request = ActionRequest(step.node, step.service, step.verb)
         node = self.monitor.state.node(step.node)
         seen = node.service(step.service) if node else ServiceState.UNKNOWN
         wanted = {"start": ServiceState.RUNNING, "stop": ServiceState.STOPPED}.get(step.verb)

@@ -14,10 +14,12 @@ from typing import Literal
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.audit import AuditLog
 from kaconsole.errors import ActionRefused
-from kaconsole.transport.remote_commands import as_privileged, service_command
+from kaconsole.transport.remote_commands import as_privileged, service_command, track_file_command
 from kaconsole.transport.runner import Completed, Runner
 
-Verb = Literal["start", "stop", "restart"]
+Verb = Literal["start", "stop", "restart", "drain", "undrain"]
+#: Maintenance mode: a number written to a keepalived track file, not a service command.
+MAINTENANCE_VERBS = ("drain", "undrain")
 
 #: Seconds a service action may take before it counts as failed (result unknown).
 ACTION_TIMEOUT = 30.0
@@ -28,9 +30,14 @@ class ActionRequest:
     node: str
     service: str
     verb: Verb
+    #: drain/undrain: the track file keepalived watches, and the number to write in it.
+    file: str | None = None
+    value: int = 0
 
     @property
     def label(self) -> str:
+        if self.verb in MAINTENANCE_VERBS:
+            return f"{self.verb} {self.service} (write {self.value} to {self.file})"
         return f"{self.verb} {self.service}"
 
 
@@ -73,6 +80,10 @@ class Actions:
         """The exact line the action runs, privilege prefix included: what the confirmation
         shows and the audit log records."""
         node = self.cluster.node(request.node)
+        if request.verb == "drain" or request.verb == "undrain":
+            if request.file is None:
+                raise ActionRefused(f"{request.label}: no track file to write")
+            return as_privileged(node, track_file_command(request.file, request.value))
         try:
             return as_privileged(node, service_command(node, request.service, request.verb))
         except KeyError:

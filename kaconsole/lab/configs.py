@@ -39,6 +39,9 @@ KEEPALIVED_CONF = "/etc/keepalived/keepalived.conf"
 #: Where a node running another version is told to write its JSON dump (`json_dump_file`), in
 #: the `json_version 2` layout: what a console must find whatever the node's version does.
 MOVED_JSON_DUMP = "/run/keepalived.json"
+#: Maintenance mode: keepalived adds MAINTENANCE_WEIGHT x the number in this file to the priority.
+MAINTENANCE_FILE = "/etc/keepalived/maintenance"
+MAINTENANCE_WEIGHT = -10
 
 #: Service commands, run inside a node (over SSH, or by the lab through nsenter).
 #: keepalived has no log-file option in 2.2.7: `-l` writes console-format lines to stderr, which
@@ -216,6 +219,12 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
         f"   interval {TRACK_INTERVAL}",
         f"   weight {TRACK_WEIGHT}",
         "}",
+        "",
+        "vrrp_track_file maintenance {",
+        f'   file "{MAINTENANCE_FILE}"',
+        f"   weight {MAINTENANCE_WEIGHT}",
+        "   init_file 0",
+        "}",
     ]
     peers = [n for n in spec.node_specs() if n.index != node.index]
     for k, (name, vip) in enumerate(zip(spec.instance_names(), spec.vips(), strict=True)):
@@ -246,6 +255,9 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
             "    }",
             "    track_script {",
             "        monitor_nginx",
+            "    }",
+            "    track_file {",
+            "        maintenance",
             "    }",
             "}",
         ]

@@ -61,6 +61,13 @@ def service_command(node: Node, service: str, action: ServiceAction) -> str:
     return node.services[service].command(action)
 
 
+def track_file_command(path: str, value: int) -> str:
+    """Write a number into a keepalived track file (maintenance mode). The one argument not from
+    the inventory: the path comes from the node's keepalived.conf, which the caller accepts only
+    as a plain absolute path (`core.insight.maintenance`); it is quoted here all the same."""
+    return f"printf '%d\\n' {int(value)} > {shlex.quote(path)}"
+
+
 def log_follow_command(node: Node, replay: int = REPLAY_LINES) -> str:
     logs = node.logs
     if logs.source == "journal":

@@ -18,6 +18,7 @@ from kaconsole.engine.monitor import ClusterMonitor, ProbeFn, SessionFactory
 from kaconsole.errors import InputError
 from kaconsole.ui import keymap
 from kaconsole.ui.bridge import pump
+from kaconsole.ui.maintenance import ask_maintenance
 from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.screens.confirm import Confirm
@@ -25,6 +26,7 @@ from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
 from kaconsole.ui.screens.drills import BUILTIN, ask_to_start
 from kaconsole.ui.screens.main import MainScreen
 from kaconsole.ui.themes import DEFAULTS, load_themes
+from kaconsole.ui.widgets.advert_matrix import AdvertMatrixScreen
 
 #: Lines each pane keeps (the oldest fall off): bounds memory under any log rate.
 PANE_LINES = 5_000
@@ -114,6 +116,13 @@ class KaConsoleApp(App[int]):
             ),
             lambda ok: self.exit(0) if ok else None,
         )
+
+    def action_who_hears_whom(self) -> None:
+        self.push_screen(AdvertMatrixScreen(self.monitor))
+
+    def action_maintenance(self) -> None:
+        if not self.read_only and self.cluster.nodes:
+            ask_maintenance(self, self, self.main.selected_node())
 
     def save(self) -> tuple[str, str]:
         """An SVG screenshot and the timeline as Markdown, side by side in `save_dir`."""

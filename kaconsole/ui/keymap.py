@@ -45,6 +45,23 @@ MAIN: tuple[Command, ...] = (
     Command("logs", "l", "pane('logs')", "Log", "show the keepalived log pane"),
     Command("adverts", "w", "pane('adverts')", "Wire", "show the VRRP adverts pane"),
     Command("timeline", "e", "pane('timeline')", "Events", "show the timeline pane"),
+    Command(
+        "hears",
+        "h",
+        "app.who_hears_whom",
+        "Hears",
+        "who hears whom: each node's capture vs its keepalived's log, one-way losses",
+        show=False,
+    ),
+    Command(
+        "maintenance",
+        "M",
+        "app.maintenance",
+        "Maint",
+        "maintenance mode: drain the selected node through its track file, or put it back",
+        show=False,
+        writes=True,
+    ),
     Command("config", "c", "pane('config')", "Config", "show each node's keepalived.conf"),
     Command(
         "whatif",

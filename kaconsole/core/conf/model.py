@@ -148,6 +148,25 @@ class VrrpScript:
 
 
 @dataclass(frozen=True, slots=True)
+class VrrpTrackFile:
+    """`vrrp_track_file NAME`: keepalived adds `weight` x the number in `file` to the priority
+    of the instances that track it (weight 0: a non-zero number means FAULT)."""
+
+    name: str
+    where: Where
+    file: str | None = None
+    weight: int = 1
+    weight_reverse: bool = False
+    init_file: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "file": self.file, "weight": self.weight,
+                "weight_reverse": self.weight_reverse, "init_file": self.init_file,
+                "where": self.where.file, "line": self.where.line, "extra": dict(self.extra)}
+
+
+@dataclass(frozen=True, slots=True)
 class Track:
     """One entry of `track_script` / `track_interface`: a name, an optional weight override."""
 
@@ -215,6 +234,7 @@ class VrrpInstance:
     mcast_src_ip: str | None = None
     track_interface: tuple[Track, ...] = ()
     track_script: tuple[Track, ...] = ()
+    track_file: tuple[Track, ...] = ()
     notify: Mapping[str, str] = field(default_factory=dict)
     garp: Mapping[str, Any] = field(default_factory=dict)
     locations: Mapping[str, Where] = field(default_factory=dict)
@@ -242,6 +262,7 @@ class VrrpInstance:
             "track_script": [t.name for t in self.track_script],
             "track_scripts": [t.to_json() for t in self.track_script],
             "track_interfaces": [t.to_json() for t in self.track_interface],
+            "track_files": [t.to_json() for t in self.track_file],
             "notify": dict(self.notify), "garp": dict(self.garp),
             "file": self.where.file, "line": self.where.line,
             "extra": dict(self.extra), "locations": _locations(self.locations),
@@ -340,12 +361,16 @@ class KeepalivedConfig:
     warnings: tuple[Problem, ...] = ()
     files: tuple[str, ...] = ()
     config_id: str | None = None
+    track_files: tuple[VrrpTrackFile, ...] = ()
 
     def instance(self, name: str) -> VrrpInstance | None:
         return next((i for i in self.instances if i.name == name), None)
 
     def script(self, name: str) -> VrrpScript | None:
         return next((s for s in self.scripts if s.name == name), None)
+
+    def track_file(self, name: str) -> VrrpTrackFile | None:
+        return next((t for t in self.track_files if t.name == name), None)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -359,6 +384,7 @@ class KeepalivedConfig:
             "warnings": [p.to_json() for p in self.warnings],
             "files": list(self.files),
             "config_id": self.config_id,
+            "track_files": [t.to_json() for t in self.track_files],
         }
 
 

@@ -26,6 +26,7 @@ from kaconsole.core.conf.model import (
     VirtualServer,
     VrrpInstance,
     VrrpScript,
+    VrrpTrackFile,
     Where,
 )
 from kaconsole.core.conf.read import GlobFn, Reader, ReadFn
@@ -116,6 +117,24 @@ def _vrrp_script(stmt: Stmt, name: str, ctx: Ctx) -> VrrpScript:
     got = fields(block(stmt, ctx), _SCRIPT, {"weight": _script_weight}, ctx)
     return VrrpScript(name=name, where=stmt.where, locations=got.locations, extra=got.extra,
                       **got.values)
+
+
+def _file_weight(stmt: Stmt, out: Fields, ctx: Ctx) -> None:
+    weight = ranged(-254, 254)(stmt, ctx)
+    if weight is not None:
+        out.values["weight"] = weight
+    out.values["weight_reverse"] = "reverse" in stmt.args[1:]
+
+
+def _init_file(stmt: Stmt, ctx: Ctx) -> str:
+    """`init_file [VALUE] [overwrite]`: the file is created (with 0 when no value is given)."""
+    return " ".join(stmt.args) or "0"
+
+
+def _vrrp_track_file(stmt: Stmt, name: str, ctx: Ctx) -> VrrpTrackFile:
+    got = fields(block(stmt, ctx), {"file": ("file", text), "init_file": ("init_file", _init_file)},
+                 {"weight": _file_weight}, ctx)
+    return VrrpTrackFile(name=name, where=stmt.where, extra=got.extra, **got.values)
 
 
 # ---------------------------------------------------------------- vrrp_instance
@@ -217,7 +236,7 @@ _INSTANCE_SPECIAL: dict[str, Special] = {
     "accept": setter("accept", True), "no_accept": setter("accept", False),
     "authentication": _authentication, "virtual_ipaddress": _vips,
     "virtual_ipaddress_excluded": _vips, "unicast_peer": _unicast_peer,
-    "track_script": _track, "track_interface": _track,
+    "track_script": _track, "track_interface": _track, "track_file": _track,
     **dict.fromkeys(_NOTIFY, _notify), **dict.fromkeys(_GARP, _garp),
 }
 
@@ -307,7 +326,7 @@ def _virtual_server(stmt: Stmt, ctx: Ctx) -> VirtualServer | None:
 # ---------------------------------------------------------------- top level
 
 _NAMED = {"vrrp_script": _vrrp_script, "vrrp_instance": _vrrp_instance,
-          "vrrp_sync_group": _sync_group}
+          "vrrp_sync_group": _sync_group, "vrrp_track_file": _vrrp_track_file}
 
 
 def _build(tree: list[Stmt], ctx: Ctx) -> KeepalivedConfig:
@@ -339,4 +358,5 @@ def _build(tree: list[Stmt], ctx: Ctx) -> KeepalivedConfig:
                              **got.values)
     return KeepalivedConfig(global_defs, tuple(named["vrrp_script"]),
                             tuple(named["vrrp_instance"]), tuple(named["vrrp_sync_group"]),
-                            tuple(servers), tuple(other))
+                            tuple(servers), tuple(other),
+                            track_files=tuple(named["vrrp_track_file"]))

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from kaconsole.core.conf.firewall import drops_vip_traffic
 from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
+from kaconsole.core.insight.matrix import advert_matrix
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 
 #: Signs in a node's log that explain a split brain, newest first wins.
@@ -334,26 +335,16 @@ def _unicast_mismatch(state: ClusterState, name: str) -> str | None:
 
 
 def _blocked(state: ClusterState, s: InstanceSummary, live: dict[str, Any]) -> str | None:
-    """Name a MASTER whose keepalived cannot hear (or be heard by) its peer.
+    """Name the MASTER whose keepalived cannot hear (or be heard by) its peer.
 
-    tcpdump sees packets before nftables' input hook, so a node that drops VRRP still captures
-    the peer's adverts while claiming MASTER; a node that drops on output is heard by nobody.
+    The advert matrix names a MASTER whose wire carries a priority that beats its own (tcpdump
+    sees packets before nftables' input hook); a node that drops on output is heard by nobody.
     """
-    window = 3 * s.advert_int + 1.0
-    clock = state.clock or 0.0
+    matrix = advert_matrix(state, s.name)
+    if matrix is not None and matrix.blocked:
+        return "; ".join(b.message for b in matrix.blocked)
     capturing = {n for w in live.values() for n in w.seen_at}
     for master in s.masters:
-        heard = [
-            src
-            for src, w in live.items()
-            if master not in _owners(state, [src])
-            and clock - w.seen_at.get(master, -1e18) <= window
-        ]
-        if heard:
-            return (
-                f"{master} receives adverts from {', '.join(heard)} on the wire but keepalived "
-                f"there still claims MASTER: VRRP is dropped on {master} (firewall)"
-            )
         own = [src for src in live if master in _owners(state, [src])]
         peers = capturing - {master}
         if peers and not any(p in live[src].seen_at for src in own for p in peers):

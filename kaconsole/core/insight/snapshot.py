@@ -10,6 +10,7 @@ from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.explain import OperatorAction, explain
+from kaconsole.core.insight.matrix import advert_matrix
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 
 #: Services every snapshot reports, in this order, whether or not they were polled.
@@ -75,6 +76,7 @@ def snapshot_json(
             "vip_holders": list(s.vip_holders),
             "advert_sources": list(s.advert_sources),
             "split_brain": s.split_brain,
+            "advert_matrix": m.to_json() if (m := advert_matrix(state, s.name)) else None,
             "last_transition": (
                 transition_json(state, s.last_transition, acts) if s.last_transition else None
             ),

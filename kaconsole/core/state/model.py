@@ -109,10 +109,15 @@ class NodeState:
 
 @dataclass(frozen=True, slots=True)
 class WireSource:
-    """The latest advert from one source address for one VRID, and when each node last saw one."""
+    """The latest advert from one source address for one VRID, and when each node last saw one.
+
+    `gaps` holds, per capturing node, the time between its last two captures of this source: the
+    advert matrix compares it with the advertised interval.
+    """
 
     advert: Advert
     seen_at: Mapping[str, float]
+    gaps: Mapping[str, float] = field(default_factory=_empty)
 
 
 @dataclass(frozen=True, slots=True)

@@ -250,7 +250,12 @@ def _on_advert(state: ClusterState, fact: AdvertSeen) -> ClusterState:
     adv = fact.advert
     sources = dict(state.wire.get(adv.vrid, EMPTY_MAP))
     old = sources.get(adv.src)
-    sources[adv.src] = WireSource(adv, _with(old.seen_at if old else EMPTY_MAP, fact.node, adv.ts))
+    seen = old.seen_at if old else EMPTY_MAP
+    gaps = old.gaps if old else EMPTY_MAP
+    last = seen.get(fact.node)
+    if last is not None and adv.ts > last:
+        gaps = _with(gaps, fact.node, adv.ts - last)
+    sources[adv.src] = WireSource(adv, _with(seen, fact.node, adv.ts), gaps)
     fresh = {s: w for s, w in sources.items() if adv.ts - w.advert.ts <= WIRE_MEMORY}
     wire = MappingProxyType({**state.wire, adv.vrid: MappingProxyType(fresh)})
     return replace(state, wire=wire)

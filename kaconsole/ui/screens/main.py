@@ -179,7 +179,7 @@ class MainScreen(Screen[None]):
         logs = self.query_one("#logs", RingPane)
         parts = [f"[{self.pane}]", "l log · w wire · e events · c config"]
         if self.pane == "logs":
-            parts.append("all nodes" if self.merged else f"node {self._node_name()}")
+            parts.append("all nodes" if self.merged else f"node {self.selected_node()}")
             parts.append("following" if logs.follow else "PAUSED (f)")
             if logs.query_text:
                 parts.append(f"filter {logs.query_text!r}")
@@ -188,7 +188,7 @@ class MainScreen(Screen[None]):
                 parts.append(f"{self.console.missed} skipped in bursts")
         self.query_one("#pane-status", Static).update(" · ".join(parts))
 
-    def _node_name(self) -> str:
+    def selected_node(self) -> str:
         nodes = self.console.cluster.nodes
         return nodes[self.selected].name if nodes else ""
 
@@ -242,7 +242,7 @@ class MainScreen(Screen[None]):
 
     def _apply_log_filter(self) -> None:
         text = self.query_one("#filter", Input).value
-        node = None if self.merged else self._node_name()
+        node = None if self.merged else self.selected_node()
         self.query_one("#logs", RingPane).set_filter(text, node)
         self._pane_status()
 
@@ -291,7 +291,7 @@ class MainScreen(Screen[None]):
     def action_actions(self) -> None:
         if self.console.read_only or not self.console.cluster.nodes:
             return
-        name = self._node_name()
+        name = self.selected_node()
         node = self.state.node(name) if self.state else None
         services = {s: str(node.service(s)) for s in ("nginx", "keepalived")} if node else {}
         self.app.push_screen(NodeActions(name, services), self._chosen)

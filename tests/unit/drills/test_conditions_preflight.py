@@ -21,7 +21,7 @@ def test_roles_on_a_healthy_pair() -> None:
     assert pick_instance(state, "VI_9") is None
     assert settled(state, "VI_1")
     assert resolve_roles(state, "VI_1") == {
-        "master": "node1", "backup": "node2", "preferred": "node1"}
+        "master": "node1", "backup": "node2", "preferred": "node1", "home": "node1"}
     assert preflight(state, "VI_1") == []
 
 

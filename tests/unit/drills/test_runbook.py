@@ -27,13 +27,13 @@ rollback:
 
 
 def test_the_builtin_drills_of_the_contract_load() -> None:
-    assert builtin_names() == ["keepalived-stop", "nginx-failover", "recovery",
+    assert builtin_names() == ["keepalived-stop", "maintenance", "nginx-failover", "recovery",
                                "split-brain-check"]
     for name in builtin_names():
         book = load_drill(name)
         assert book.name == name
         assert book.steps
-        assert book.roles() <= {"master", "backup", "failed", "preferred"}
+        assert book.roles() <= {"master", "backup", "failed", "preferred", "home"}
 
 
 def test_recovery_starts_keepalived_too_and_says_why() -> None:
@@ -93,7 +93,7 @@ def test_bad_runbooks_name_file_line_and_key(text: str, where: str) -> None:
 
 
 def test_an_unknown_drill_name_lists_the_builtins() -> None:
-    with pytest.raises(InputError, match="built-in drills: keepalived-stop, nginx-failover"):
+    with pytest.raises(InputError, match="built-in drills: keepalived-stop, maintenance, nginx"):
         load_drill("nginx-failovr")
 
 

@@ -96,3 +96,16 @@ def test_command_is_the_exact_line_with_the_privilege_prefix(tmp_path: Path) -> 
     assert actions.command(ActionRequest("n2", "nginx", "start")) == (
         "sudo -n sh -c 'echo started; true'"
     )
+
+
+async def test_drain_writes_the_track_file_and_is_audited(tmp_path: Path) -> None:
+    actions = make(tmp_path)
+    track = tmp_path / "maintenance"
+    request = ActionRequest("n1", "maintenance", "drain", str(track), 3)
+    assert actions.command(request) == f"printf '%d\\n' 3 > {track}"
+    outcome = await actions.execute(request, confirmed=True)
+    assert outcome.ok
+    assert track.read_text() == "3\n"
+    started, done = actions.audit.read()
+    assert started["action"] == f"drain maintenance (write 3 to {track})"
+    assert done["result"] == "ok"

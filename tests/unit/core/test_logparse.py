@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kaconsole.core.logs.wording import classify
 
 from kaconsole.core.events import LogEvent, LogKind
 from kaconsole.core.logs.parse import parse_line, parse_lines
+from kaconsole.core.logs.wording import classify
 
 LOGS = Path(__file__).parents[2] / "data" / "logs"
 K = LogKind
@@ -298,12 +298,17 @@ CASES: list[tuple[str, LogKind, str | None, dict[str, Any]]] = [
         "VI_1",
         {"tag": "interface", "interface": "eth1", "up": False},
     ),
-    ("(VI_1) expected 1 VIPs but received 2", K.OTHER, "VI_1", {"tag": "vip_mismatch"}),
+    (
+        "(VI_1) expected 1 VIPs but received 2",
+        K.OTHER,
+        "VI_1",
+        {"tag": "vip_mismatch", "peer": None},
+    ),
     (
         "(VI_1): advertisement interval mismatch mine=1 sec rcved=2 sec",
         K.OTHER,
         "VI_1",
-        {"tag": "advert_int_mismatch"},
+        {"tag": "advert_int_mismatch", "peer": None},
     ),
     (
         "VRRP_Group(VG_1) Transition to MASTER state",

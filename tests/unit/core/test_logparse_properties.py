@@ -7,10 +7,10 @@ import re
 
 from hypothesis import given
 from hypothesis import strategies as st
-from kaconsole.core.logs.wording import classify
 
 from kaconsole.core.events import LogEvent, LogKind
 from kaconsole.core.logs.parse import parse_line, parse_lines
+from kaconsole.core.logs.wording import classify
 
 _line_text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"))
 _instance = st.text(

@@ -74,6 +74,15 @@ class LogParser:
         return LogEvent(kind, redact(message), ts, host, pid, instance, line, fields)
 
 
+    def events(self, lines: Iterable[tuple[str, int]]) -> Iterator[LogEvent]:
+        """Events of keepalived's lines among (line, bytes cut) pairs, numbered from 1."""
+        feed = self.feed
+        for number, (raw, cut) in enumerate(lines, 1):
+            event = feed(raw, number, cut)
+            if event is not None:
+                yield event
+
+
 def parse_line(raw: str, *, line: int | None = None, year: int | None = None) -> LogEvent | None:
     """The event of one raw log line on its own; None when keepalived did not write it.
 
@@ -84,8 +93,4 @@ def parse_line(raw: str, *, line: int | None = None, year: int | None = None) ->
 
 def parse_lines(lines: Iterable[str], *, year: int | None = None) -> Iterator[LogEvent]:
     """Events of keepalived's lines among `lines`, numbered from 1 in input order."""
-    feed = LogParser(year=year).feed
-    for number, raw in enumerate(lines, 1):
-        event = feed(raw, number)
-        if event is not None:
-            yield event
+    return LogParser(year=year).events((raw, 0) for raw in lines)

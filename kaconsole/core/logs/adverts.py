@@ -41,7 +41,7 @@ _LOWER = re.compile(
 )
 _DISCARD = re.compile(r"received lower priority \(([0-9]+)\) advert from (\S+) - discarding")
 # 2.3.0+: "... from 10.0.0.2!", "... from 10.0.0.2: 3", "... from 10.0.0.2. 1 and expect 2"
-_FROM = re.compile(r"from (\S+?)[!:.,]?(?: |$)")
+_FROM = re.compile(r"(?:from|mismatch with) (\S+?)[!:.,]?(?: |$)")
 
 
 def _number(text: str | None) -> int | None:

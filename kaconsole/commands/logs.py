@@ -70,11 +70,16 @@ def _events(sources: Sources, year: int | None) -> Iterator[tuple[str, LogEvent]
 
 
 def _objects(sources: Sources, year: int | None, show_file: bool) -> Iterator[dict[str, Any]]:
-    for path, event in _events(sources, year):
-        obj = event.to_json()
-        if show_file:
-            obj["file"] = path
-        yield obj
+    """Event objects, one loop deep: at 100k+ lines a second each generator layer shows."""
+    for path, handle in sources:
+        feed = LogParser(year=year).feed
+        for number, (raw, cut) in enumerate(text_lines(path, handle), 1):
+            event = feed(raw, number, cut)
+            if event is not None:
+                obj = event.to_json()
+                if show_file:
+                    obj["file"] = path
+                yield obj
 
 
 def text_line(event: LogEvent, path: str | None) -> str:

@@ -18,7 +18,7 @@ import orjson
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
 
 #: Objects encoded before one write: few system calls, little memory.
-BATCH = 1024
+BATCH = 256
 
 
 def printable(text: str) -> str:

@@ -7,6 +7,7 @@ could not be read leaves `ts` null and says so (`ts_unreadable`) rather than los
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from kaconsole.core.events import LogEvent, LogKind
@@ -15,16 +16,16 @@ from kaconsole.core.logs.framing import split_line
 from kaconsole.core.logs.wording import FAULT_REASON, classify
 from kaconsole.core.redact import redact_text
 
+# only text with one of these words can hold a secret: the rest skips the redactor
+_SECRET_HINT = re.compile("pass|auth|key|secret", re.IGNORECASE)
+
 #: Instances whose startup FAULT reason is remembered until their `entering FAULT state` line.
 _MAX_REASONS = 1024
 
 
 def redact(message: str) -> str:
     """`message` with any secret keepalived may log (auth_pass, Password = ...) as "***"."""
-    low = message.lower()  # only text with one of these words can hold a secret: skip the rest
-    if "pass" in low or "auth" in low or "key" in low or "secret" in low:
-        return redact_text(message)
-    return message
+    return redact_text(message) if _SECRET_HINT.search(message) else message
 
 
 def utf8_length(text: str) -> int:

@@ -14,6 +14,7 @@ from typing import IO
 
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.core.inventory.model import Cluster
+from kaconsole.core.logs.bounds import MAX_LINE
 from kaconsole.errors import InputError
 from kaconsole.lab import gate
 
@@ -67,11 +68,24 @@ def _peek(handle: IO[bytes]) -> bytes:
     return data[:_SNIFF]
 
 
-def text_lines(path: str, handle: IO[bytes]) -> Iterator[str]:
-    """Lines split on \\n only (as syslog writes them), bad UTF-8 replaced, NUL padding gone."""
+def text_lines(path: str, handle: IO[bytes]) -> Iterator[tuple[str, int]]:
+    """(line, bytes left off) pairs: lines split on \\n only (as syslog writes them), bad UTF-8
+    replaced, NUL padding gone.
+
+    A line is read up to MAX_LINE bytes and the rest counted, not kept: memory stays the same
+    whatever the longest line (a corrupt log can hold hundreds of megabytes without a newline).
+    """
+    readline = handle.readline
     try:
-        for raw in handle:
-            yield raw.lstrip(b"\0").decode("utf-8", errors="replace")
+        while raw := readline(MAX_LINE):
+            cut = 0
+            if len(raw) == MAX_LINE and not raw.endswith(b"\n"):
+                while rest := readline(CHUNK):
+                    if rest.endswith(b"\n"):
+                        cut += len(rest) - 1
+                        break
+                    cut += len(rest)
+            yield raw.lstrip(b"\0").decode("utf-8", errors="replace"), cut
     except (OSError, EOFError) as exc:  # a truncated .gz, a read error mid-file
         raise InputError(path, f"read failed: {getattr(exc, 'strerror', None) or exc}") from None
 

@@ -9,14 +9,15 @@ is exit 2 with one line on stderr and no partial output.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack
-from typing import Any
+from typing import IO, Any
 
 from kaconsole.commands.inputs import open_text, text_lines
+from kaconsole.commands.output import printable, write_json_lines
 from kaconsole.core.events import LogEvent
-from kaconsole.core.logs.parse import parse_lines
+from kaconsole.core.logs.parse import LogParser
 from kaconsole.errors import InputError
 
 
@@ -51,25 +52,45 @@ def run(args: argparse.Namespace) -> int:
     with ExitStack() as stack:
         sources = [(path, stack.enter_context(open_text(path))) for path in paths]
         show_file = len(sources) > 1
-        out = sys.stdout
-        for path, handle in sources:
-            for event in parse_lines(text_lines(path, handle), year=args.year):
-                if args.json:
-                    obj = event.to_json()
-                    if show_file:
-                        obj["file"] = path
-                    out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-                else:
-                    out.write(text_line(event, path if show_file else None) + "\n")
+        if args.json:
+            write_json_lines(sys.stdout, _objects(sources, args.year, show_file))
+        else:
+            for path, event in _events(sources, args.year):
+                sys.stdout.write(text_line(event, path if show_file else None) + "\n")
     return 0
 
 
+Sources = list[tuple[str, IO[bytes]]]
+
+
+def _events(sources: Sources, year: int | None) -> Iterator[tuple[str, LogEvent]]:
+    for path, handle in sources:
+        for event in LogParser(year=year).events(text_lines(path, handle)):
+            yield path, event
+
+
+def _objects(sources: Sources, year: int | None, show_file: bool) -> Iterator[dict[str, Any]]:
+    """Event objects, one loop deep: at 100k+ lines a second each generator layer shows."""
+    for path, handle in sources:
+        feed = LogParser(year=year).feed
+        for number, (raw, cut) in enumerate(text_lines(path, handle), 1):
+            event = feed(raw, number, cut)
+            if event is not None:
+                obj = event.to_json()
+                if show_file:
+                    obj["file"] = path
+                yield obj
+
+
 def text_line(event: LogEvent, path: str | None) -> str:
-    """One aligned, readable row: where, when, who, what, then the line's own words."""
+    """One aligned, readable row: where, when, who, what, then the line's own words.
+
+    Safe for a terminal: the log's own text, host and fields lose control characters.
+    """
     where = f"{path}:{event.line}" if path else str(event.line)
     when = event.ts.isoformat(sep=" ") if event.ts else "-"
     extra = " ".join(f"{key}={value}" for key, value in event.fields.items() if value is not None)
-    return (
+    return printable(
         f"{where:>6} {when:26} {event.host or '-':12} {event.kind.value:14} "
         f"{event.instance or '-':12} {event.text}" + (f"  [{extra}]" if extra else "")
     )

@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from kaconsole.commands.inputs import chunks, is_capture, open_text, text_lines
+from kaconsole.commands.output import printable
 from kaconsole.core.events import Advert
 from kaconsole.core.insight.timeline import Entry, Failover, log_entries, merge, wire_entries
-from kaconsole.core.logs.parse import parse_lines
+from kaconsole.core.logs.parse import LogParser
 from kaconsole.core.wire.capture import AdvertReader, adverts
 from kaconsole.errors import InputError
 
@@ -64,7 +65,8 @@ def collect(args: list[str], year: int | None = None) -> tuple[list[Entry], list
                 adverts.setdefault((adv.vrid, adv.src, round(adv.ts, 2)), adv)
         else:
             with open_text(path) as handle:
-                logs.append(log_entries(node, parse_lines(text_lines(path, handle), year=year)))
+                events = LogParser(year=year).events(text_lines(path, handle))
+                logs.append(log_entries(node, events))
     wire, failovers = wire_entries("+".join(capture_names) or "wire", adverts.values())
     return merge(*logs, wire), failovers
 
@@ -93,12 +95,16 @@ def run(args: argparse.Namespace) -> int:
     for e, times in _collapsed(entries):
         when = e.to_json()["ts"] or "-"
         again = f"  (x{times})" if times > 1 else ""
-        sys.stdout.write(f"{when[:26]:26}  {e.node:10} {e.kind:14} {e.text}{again}\n")
+        row = f"{when[:26]:26}  {e.node:10} {e.kind:14} {e.text}{again}"
+        sys.stdout.write(printable(row) + "\n")
     for f in failovers:
         resigned = "resigned with priority 0" if f.resigned else "went silent"
         sys.stdout.write(
-            f"failover VRID {f.vrid}: {f.old} -> {f.new}: {f.gap:.2f} s without a master advert "
-            f"(the old master {resigned})\n"
+            printable(
+                f"failover VRID {f.vrid}: {f.old} -> {f.new}: {f.gap:.2f} s without a master "
+                f"advert (the old master {resigned})"
+            )
+            + "\n"
         )
     if not failovers:
         sys.stdout.write("no failover seen on the wire\n")

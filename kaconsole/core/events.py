@@ -63,17 +63,17 @@ class LogEvent:
 
     def to_json(self) -> dict[str, Any]:
         """The JSON object of `kaconsole logs parse` for this line."""
-        out: dict[str, Any] = {
+        ts = self.ts
+        return {
             "line": self.line,
-            "ts": self.ts.isoformat() if self.ts else None,
+            "ts": ts.isoformat() if ts is not None else None,
             "host": self.host,
             "pid": self.pid,
             "kind": self.kind.value,
             "instance": self.instance,
+            **self.fields,
+            "text": self.text,
         }
-        out.update(self.fields)
-        out["text"] = self.text
-        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from kaconsole.core.facts import (
     Reachability,
     ServiceObserved,
 )
-from kaconsole.core.logs.parse import parse_line
+from kaconsole.core.logs.parse import LogParser
 from kaconsole.core.polls.addresses import PollError, parse_ip_addr, service_state
 from kaconsole.core.polls.dump import DumpError, parse_data_dump, parse_json_dump
 from kaconsole.core.wire.capture import AdvertReader
@@ -43,6 +43,7 @@ class Ingest:
         self._sink = sink
         self._clock = clock
         self._reader = AdvertReader()
+        self._log = LogParser()  # one per node: a line can need an earlier one (FAULT reasons)
         self.rejected_lines = 0
 
     def emit(self, fact: Fact) -> None:
@@ -60,7 +61,7 @@ class Ingest:
         """keepalived's log lines as they were written; other programs' lines are skipped."""
         for line in lines:
             try:
-                event = parse_line(line)
+                event = self._log.feed(line)
             except Exception as exc:
                 self.rejected_lines += 1
                 self.channel("log", True, f"{self.rejected_lines} line(s) rejected "

@@ -66,13 +66,28 @@ class Failover:
 
 
 def _iso(at: float | None) -> str | None:
-    return datetime.fromtimestamp(at, tz=UTC).astimezone().isoformat() if at is not None else None
+    if at is None:
+        return None
+    try:
+        return datetime.fromtimestamp(at, tz=UTC).astimezone().isoformat()
+    except (ValueError, OverflowError, OSError):  # near year 1 or 9999, shifted by the zone
+        return None
+
+
+def _seconds(ts: datetime | None) -> float | None:
+    """Epoch seconds of a log's wall-clock time; None for one no epoch can hold (year 0001)."""
+    if ts is None:
+        return None
+    try:
+        return ts.timestamp()
+    except (ValueError, OverflowError, OSError):
+        return None
 
 
 def log_entries(node: str, events: Iterable[LogEvent]) -> list[Entry]:
     out = []
     for ev in events:
-        at = ev.ts.timestamp() if ev.ts is not None else None
+        at = _seconds(ev.ts)
         data = {"instance": ev.instance, **ev.fields}
         out.append(Entry(at, node, "log", ev.kind.value, ev.text, data))
     return out

@@ -23,51 +23,63 @@ syslog or journal stream give None, as do journalctl's own `-- Boot ... --` mark
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, NamedTuple
 
-MONTHS = {
-    m: i
-    for i, m in enumerate(
-        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
-    )
-}
+import orjson
+
+from kaconsole.core.logs.bounds import MAX_DIGITS, ascii_int
+from kaconsole.core.logs.months import ENGLISH, month_number
+
+MONTHS = {m: i for i, m in enumerate(ENGLISH, 1)}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
+# ASCII digits only ([0-9], not \d, which takes any script's digits), in bounded runs.
+_N = f"[0-9]{{1,{MAX_DIGITS}}}"
 _MON = "(?:" + "|".join(MONTHS) + ")"
 _WDAY = "(?:" + "|".join(WEEKDAYS) + ")"
-_HMS = r"\d\d:\d\d:\d\d(?:[.,]\d+)?"
-_YMD_HMS = rf"\d{{4}}-\d\d-\d\d[T ]{_HMS}"
+_HMS = r"[0-9]{2}:[0-9]{2}:[0-9]{2}(?:[.,][0-9]{1,12})?"
+_YMD_HMS = rf"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_HMS}"
 # host, then program with optional [pid], then ": " (syslog and journal short forms)
-_TAIL = r" (\S+) ([^\s\[:]+)(?:\[(\d+)\])?: ?(.*)"
+_TAIL = rf" (\S+) ([^\s\[:]+)(?:\[({_N})\])?: ?(.*)"
 
 # Each framing captures its whole time stamp first: stamps repeat from line to line, so they
 # are converted once (see _time) rather than field by field on every line.
-_CONSOLE = re.compile(rf"({_WDAY} {_MON} [ \d]?\d {_HMS} \d{{4}}): ?(.*)", re.S)
-_SYSLOG = re.compile(rf"([A-Z][a-z][a-z] [ \d]?\d {_HMS}){_TAIL}", re.S)  # month: see caller
-_ISO = re.compile(rf"({_YMD_HMS})(?:Z|[+-]\d\d:?\d\d)?{_TAIL}", re.S)
+_CONSOLE = re.compile(rf"({_WDAY} {_MON} [ 0-9]?[0-9] {_HMS} [0-9]{{4}}): ?(.*)", re.S)
+_SYSLOG = re.compile(rf"([A-Z][a-z][a-z] [ 0-9]?[0-9] {_HMS}){_TAIL}", re.S)  # month: see caller
+# journalctl in the reader's locale: any month name (`окт`, `1月`, ` 6월`), read if we know it
+_LOCAL = re.compile(rf" *(\S{{1,12}} +[0-9]{{1,2}} {_HMS}){_TAIL}", re.S)
+_ISO = re.compile(rf"({_YMD_HMS})(?:Z|[+-][0-9]{{2}}:?[0-9]{{2}})?{_TAIL}", re.S)
 _FULL = re.compile(rf"{_WDAY} ({_YMD_HMS}) \S+{_TAIL}", re.S)
 _RFC5424 = re.compile(
-    rf"1 ({_YMD_HMS})(?:Z|[+-]\d\d:\d\d)? (\S+) (\S+) (\S+) \S+"
+    rf"1 ({_YMD_HMS})(?:Z|[+-][0-9]{{2}}:[0-9]{{2}})? (\S+) (\S+) (\S+) \S+"
     r" (?:-|(?:\[(?:[^\]\\]|\\.)*\])+) ?(.*)",
     re.S,
 )
-_UNIX = re.compile(rf"(\d+)\.(\d+){_TAIL}", re.S)
-_MONOTONIC = re.compile(rf"\[\s*\d+\.\d+(?:\s*<\s*[\d.]+>)?\]{_TAIL}", re.S)
-_PRI = re.compile(r"<\d{1,3}>")
+_UNIX = re.compile(rf"({_N})\.([0-9]{{1,12}}){_TAIL}", re.S)
+_MONOTONIC = re.compile(rf"\[ *{_N}\.[0-9]+(?: *< *[0-9.]{{1,40}}>)?\]{_TAIL}", re.S)
+# a pasted line without its time: `Keepalived_vrrp[5508]: ...` or `host Keepalived[1]: ...`
+_UNTIMED = re.compile(
+    rf"(?:(\S+) )?((?:Keepalived|keepalived|KEEPALIVED)[^\s\[:]*)(?:\[({_N})\])?: ?(.*)", re.S
+)
+_PRI = re.compile(r"<[0-9]{1,3}>")
 
 
 class Frame(NamedTuple):
-    """A keepalived message with what its framing said about it (a tuple: cheap to build)."""
+    """A keepalived message with what its framing said about it (a tuple: cheap to build).
+
+    `unreadable` is True when the line had a time stamp we could not read (a month name in an
+    unknown locale, Feb 30, year 0): the message still counts, its time is None.
+    """
 
     ts: datetime | None
     host: str | None
     pid: int | None
     program: str | None
     message: str
+    unreadable: bool = False
 
 
 _IDENTS = ("Keepalived", "keepalived", "KEEPALIVED")
@@ -98,7 +110,7 @@ def split_line(raw: str, *, year: int | None = None) -> Frame | None:
             if line.startswith("1 "):
                 return _rfc5424(line)
             first = line[0]
-    if first.isdigit():
+    if "0" <= first <= "9":
         m = _ISO.match(line)
         if m:
             stamp, host, program, pid, message = m.groups()
@@ -112,7 +124,7 @@ def split_line(raw: str, *, year: int | None = None) -> Frame | None:
     elif first == "[":
         m = _MONOTONIC.match(line)
         if m:
-            return _framed(None, *m.groups())
+            return _framed(None, *m.groups(), stamped=False)
     elif first == "-" and line.startswith("-- ") and line.endswith(" --"):
         return None  # journalctl: "-- Boot 1a2b... --", "-- No entries --"
     else:
@@ -124,15 +136,30 @@ def split_line(raw: str, *, year: int | None = None) -> Frame | None:
                 if not program.startswith(_IDENTS):  # the common case, checked before the time
                     return None
                 ts = _time(stamp, _this_year() if year is None else year, _syslog_time)
-                return Frame(ts, host, int(pid) if pid else None, program, message)
+                return Frame(ts, host, int(pid) if pid else None, program, message, ts is None)
         elif head in WEEKDAYS:
             m = _CONSOLE.match(line)
             if m:
-                return Frame(_time(m[1], 0, _console_time), None, None, None, m[2])
+                ts = _time(m[1], 0, _console_time)
+                return Frame(ts, None, None, None, m[2], ts is None)
             m = _FULL.match(line)
             if m:
                 stamp, host, program, pid, message = m.groups()
                 return _framed(_time(stamp, 0, _iso_time), host, program, pid, message)
+    return _untimed(line, year)
+
+
+def _untimed(line: str, year: int | None) -> Frame | None:
+    """A line no fast path took: a localised journal line, a pasted line, a bare message."""
+    m = _LOCAL.match(line)
+    if m:
+        stamp, host, program, pid, message = m.groups()
+        ts = _time(stamp, _this_year() if year is None else year, _syslog_time)
+        return _framed(ts, host, program, pid, message)
+    m = _UNTIMED.match(line)
+    if m:
+        host, program, pid, message = m.groups()
+        return Frame(None, host, int(pid) if pid else None, program, message)
     return Frame(None, None, None, None, line)
 
 
@@ -156,9 +183,10 @@ def _time(stamp: str, year: int, convert: Callable[[str, int], datetime | None])
 
 
 def _syslog_time(stamp: str, year: int) -> datetime | None:
-    """`Nov 24 16:13:10[.123456]` in `year` (the day may be space-padded or not)."""
+    """`Nov 24 16:13:10[.123456]` in `year` (the day may be space-padded or not; any locale)."""
     month, day, clock = stamp.split()
-    return _at(year, MONTHS[month], int(day), clock[:8], clock[9:])
+    number = month_number(month)
+    return None if number is None else _at(year, number, int(day), clock[:8], clock[9:])
 
 
 def _console_time(stamp: str, _year: int) -> datetime | None:
@@ -184,7 +212,7 @@ def _at(year: int, month: int, day: int, hms: str, frac: str) -> datetime | None
             int(hms[6:8]),
             int(frac[:6].ljust(6, "0")) if frac else 0,
         )
-    except ValueError:
+    except (ValueError, OverflowError):
         return None
 
 
@@ -197,12 +225,18 @@ def _epoch(seconds: int, micros: int) -> datetime | None:
 
 
 def _framed(
-    ts: datetime | None, host: str, program: str, pid: str | None, message: str
+    ts: datetime | None,
+    host: str,
+    program: str,
+    pid: str | None,
+    message: str,
+    *,
+    stamped: bool = True,
 ) -> Frame | None:
     """The frame of a syslog-style line; None for another program's line."""
     if not is_keepalived(program):
         return None
-    return Frame(ts, host, int(pid) if pid else None, program, message)
+    return Frame(ts, host, int(pid) if pid else None, program, message, stamped and ts is None)
 
 
 def _rfc5424(line: str) -> Frame | None:
@@ -213,16 +247,14 @@ def _rfc5424(line: str) -> Frame | None:
     if not is_keepalived(program):
         return None
     ts = _time(stamp, 0, _iso_time)
-    return Frame(
-        ts, None if host == "-" else host, int(pid) if pid.isdigit() else None, program, message
-    )
+    return Frame(ts, None if host == "-" else host, ascii_int(pid), program, message, ts is None)
 
 
 def _journal_json(line: str) -> Frame | None:
     """One `journalctl -o json` entry; None if it is not keepalived's or not an entry at all."""
     try:
-        entry = json.loads(line)
-    except ValueError:
+        entry = orjson.loads(line)
+    except ValueError:  # also too deep, a number out of range, lone surrogates
         return None
     if not isinstance(entry, dict):
         return None
@@ -233,17 +265,17 @@ def _journal_json(line: str) -> Frame | None:
     if message is None:
         return None
     ts = None
-    realtime = _field(entry, "__REALTIME_TIMESTAMP")
-    if realtime and realtime.isdigit():
-        micros = int(realtime)
+    micros = ascii_int(_field(entry, "__REALTIME_TIMESTAMP") or "")
+    if micros is not None and micros >= 0:
         ts = _epoch(micros // 1_000_000, micros % 1_000_000)
     pid = _field(entry, "_PID") or _field(entry, "SYSLOG_PID")
     return Frame(
         ts,
         _field(entry, "_HOSTNAME"),
-        int(pid) if pid and pid.isdigit() else None,
+        ascii_int(pid) if pid else None,
         program,
         message.rstrip("\n"),
+        micros is not None and ts is None,
     )
 
 

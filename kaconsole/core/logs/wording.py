@@ -4,52 +4,45 @@ A message is classified in two cheap steps: peel the instance prefix (`(VI_1) ` 
 `VRRP_Instance(VI_1) ` before), then dispatch on the first word to the one or two anchored
 regexes that can match it. No line runs more than a handful of regexes.
 
-Wording checked against keepalived's source (tags v1.2.1 ... v2.2.8 and master of 2026-08):
+Wording checked against keepalived's source at tags v1.2.24, v1.3.9, v1.4.5, v2.0.20, v2.1.5,
+v2.2.7, v2.2.8 and v2.3.3 (the table of format strings is tests/unit/core/test_log_formats.py).
+Advert wording is in adverts.py.
 
 kind (tag)      wording after the instance prefix                                  versions
 state           Entering {BACKUP,MASTER,FAULT} STATE[ (init)]                      all; (init) 2.0+
                 Now in FAULT state                                                 1.x
+                entering FAULT state (startup; `startup`, `reason` from the line
+                before, see parse.py)                                              2.0.0+
 transition      Transition to MASTER STATE                                         1.x only
-priority        Changing effective priority from A to B                            1.3.0+
-advert_higher   Received higher prio advert N                                      1.2.x
-                Received advert with higher priority N, ours M                     1.3.0-1.4.0
-                Master received advert with higher priority N, ours M              1.4.1-1.4.5
-                Master received advert with same priority N but higher IP ... (P)  1.4.1-1.4.5
-                Master received advert from P with higher priority N, ours M       2.0.0+
-                Master received advert from P with same priority N but higher IP
-                address than ours                                                  2.0.0+
-advert_lower    Received lower prio advert N, forcing new election                 1.2.x
-                Received advert with lower priority N, ours M, forcing new ...     1.3.0-1.4.5
-                Received advert from P with lower priority N, ours M[, forcing..]  2.0.0+
-                received lower priority (N) advert from P - discarding             2.0.0+
+priority        Effective priority = B                                             1.2.x
+                Changing effective priority from A to B                            1.3.0+
+                Setting effective priority to B                                    2.0.x
+                Restoring our priority to B since ...                              2.3.0+
 advert_zero     Backup received priority 0 advertisement                           2.0.0+, -D only
+                Master received priority 0 message                                 2.1.0+
 sent_zero       sent 0 priority                                                    1.2.20+, 2.x -D
 advert_timeout  Receive advertisement timeout                                      2.0.3+, -D only
-vips            setting|removing protocol [E-]VIPs.                                1.x, -D only
-                setting|removing [E-]VIPs.                                         2.0.0+, -D only
-garp            Sending gratuitous ARP on IF for A                                 all
-                Sending unsolicited Neighbour Advert on IF for A                   1.2.21+
+vips            setting|removing [protocol ][E-]VIPs.                              -D only
+garp            Sending gratuitous ARP|unsolicited Neighbour Advert on IF for A    all
                 Sending/queueing gratuitous ARPs|Unsolicited Neighbour Adverts ..  1.3.x+
-script          VRRP_Script(S) succeeded|failed|timed out                          1.2.x
-                VRRP_Script(S) failed (exited with status N|due to signal N)       1.4.0+
-                VRRP_Script(S) timed_out                                           1.4.0+
+script          VRRP_Script(S) succeeded|failed|timed out                          1.2.x-1.3.x
+                VRRP_Script(S) succeeded|failed|timed_out [(exited with status N)] 1.4.0+
                 VRRP_Script(S) considered [un]successful on reload                 1.2.x+ (un: 2.0+)
                 Script `S` now returning N                                         2.0.0+
 daemon          Starting Keepalived vX / Stopping / Stopped Keepalived vX          all
                 Starting VRRP|Healthcheck|BFD child process, pid=N / Stopped[ - ]  all (BFD 2.0+)
                 Reloading / Reloading ... / Got SIGHUP, reloading ...              1.2.x+
-auth_error      receive[d] an invalid passwd! / receive[d] a N auth, expecting M!  all
-                Invalid auth type: N / [No|Received] AH header ...                 1.2.x+ / 2.1+
+auth_error      receive[d] an invalid passwd[ from P]! / a N auth[ from P], ...    all; P 2.3.0+
 config          (FILE: Line N) ... or (Line N) ...: any located config message     1.3.x+
-                Strict mode does not support authentication. Ignoring. / VRRP
-                version 3 does not support ... / State MASTER must match ... /
-                Truncating auth_pass ... / SECURITY VIOLATION ... / Unknown keyword all
-other (timer_expired)  VRRP thread timer expired S seconds ago                     2.2.8+
-other (unknown_vrid)   Unknown VRID(N) received on interface(IF)[ from P]. ignoring 2.2.5+
-other (fault_reason)   entering FAULT state (interface X down) | due to script S   2.0.0+
-other (interface)      Kernel is reporting: interface X DOWN|UP / Netlink reports
-                       X down|up / (I) interface X is down                         1.x / 2.x
-other (vip_mismatch, advert_int_mismatch, sync_group)                              all
+                Strict mode ... / Truncating auth_pass ... / Unknown keyword ...   all
+other (tag)     timer_expired: VRRP thread timer expired S seconds ago             2.2.8+
+                unknown_vrid: Unknown VRID(N) received on interface(IF)[ from P]   2.2.5+
+                fault_reason: entering FAULT state (interface X down) | due to S   2.0.0+
+                interface: Kernel is reporting: interface X DOWN / Netlink reports 1.x / 2.x
+                master_seen: master changed from A to B | master set to B          2.3.0+
+                owner_conflict: P is still advertising as address owner ...        2.3.0+
+                base_priority: base priority changed from A to B via SNMP          all
+                vip_mismatch, advert_int_mismatch (`peer` from 2.3.0), sync_group  all
 """
 
 from __future__ import annotations
@@ -59,13 +52,15 @@ from collections.abc import Callable
 from typing import Any
 
 from kaconsole.core.events import LogKind
+from kaconsole.core.logs.adverts import auth_or_packet, received, zero
+from kaconsole.core.logs.bounds import ascii_int
 
 Fields = dict[str, Any]
 Result = tuple[LogKind, Fields]
 
 # --- instance and location prefixes --------------------------------------------------------------
 
-_LOCATION = re.compile(r"(?:(.*): )?Line (\d+)")
+_LOCATION = re.compile(r"(?:(.*): )?Line ([0-9]+)")
 _DIGITS = tuple("0123456789")
 
 
@@ -79,7 +74,7 @@ def _split_prefix(message: str) -> tuple[str | None, Fields | None, str]:
             if inside.endswith(_DIGITS) and "Line " in inside:
                 loc = _LOCATION.fullmatch(inside)
                 if loc:
-                    where: Fields = {"conf_line": int(loc[2])}
+                    where: Fields = {"conf_line": ascii_int(loc[2])}
                     if loc[1]:
                         where["conf_file"] = loc[1]
                     return None, where, rest
@@ -93,51 +88,56 @@ def _split_prefix(message: str) -> tuple[str | None, Fields | None, str]:
 
 # --- one handler per first word -------------------------------------------------------------------
 
-_STATE = re.compile(r"[Ee]ntering (INIT|BACKUP|MASTER|FAULT|STOP) (STATE|state)(?: (.*))?")
+_STATE = re.compile(r"[Ee]ntering (INIT|BACKUP|MASTER|FAULT|STOP) (STATE|state)(?: (.*))?", re.S)
 _NOW_IN = re.compile(r"Now in (INIT|BACKUP|MASTER|FAULT|STOP) state")
 _TRANSITION = re.compile(r"Transition to (INIT|BACKUP|MASTER|FAULT|STOP) STATE")
-_PRIORITY = re.compile(r"Changing effective priority from (-?\d+) to (-?\d+)")
-_HIGHER = re.compile(
-    r"(?:Master r|R)eceived (?:advert (?:from (?P<peer>\S+) )?with "
-    r"(?:higher priority (?P<prio>\d+), ours (?P<ours>\d+)"
-    r"|same priority (?P<same>\d+) but higher IP address than ours(?: \((?P<peer2>[^)]*)\))?)"
-    r"|higher prio advert (?P<prio2>\d+))"
+_PRIORITY = re.compile(
+    r"(?:Changing effective priority from (-?[0-9]+) to"  # 1.3.0+
+    r"|Effective priority =|Setting effective priority to"  # 1.2.x; 2.0.x
+    r"|Restoring our priority to) (-?[0-9]+)"  # 2.3.0+, an address owner back at 255
 )
-_LOWER = re.compile(
-    r"Received (?:advert (?:from (?P<peer>\S+) )?with lower priority (?P<prio>\d+), "
-    r"ours (?P<ours>\d+)|lower prio advert (?P<prio2>\d+))"
-)
-_DISCARD = re.compile(r"received lower priority \((\d+)\) advert from (\S+) - discarding")
+_MASTER_SEEN = re.compile(r"master (?:changed from (\S+) to|set to) (\S+)")  # 2.3.0+
+_BASE = re.compile(r"base priority changed from ([0-9]+) to ([0-9]+) via SNMP")
 _VIPS = re.compile(r"(setting|removing) (?:protocol )?(E-)?VIPs\.")
 _GARP = re.compile(
     r"Sending(?:/queueing)? (?:gratuitous ARPs?|[Uu]nsolicited Neighbour Adverts?) "
     r"on (\S+) for (\S+)"
 )
 _STARTING = re.compile(
-    r"Starting (?:Keepalived v(\S+)|(VRRP|Healthcheck|BFD) child process, pid=(\d+))"
+    r"Starting (?:Keepalived v(\S+)|(VRRP|Healthcheck|BFD) child process, pid=([0-9]+))"
 )
-_NOW_RETURNING = re.compile(r"Script `(.*)` now returning (-?\d+)")
+_NOW_RETURNING = re.compile(r"Script `(.*)` now returning (-?[0-9]+)")
 _VRRP_SCRIPT = re.compile(
     r"VRRP_Script\(([^)]*)\) (succeeded|failed|timed[_ ]out|considered (un)?successful on reload)"
-    r"(?: \(([^()]*?) ?(-?\d+)?\))?"
+    r"(?: \(([^()]*?) ?(-?[0-9]+)?\))?"
 )
 _UNKNOWN_VRID = re.compile(
-    r"Unknown VRID\((\d+)\) received on interface\(([^)]*)\)(?: from (\S+?))?\. ignoring"
+    r"Unknown VRID\(([0-9]+)\) received on interface\(([^)]*)\)(?: from (\S+?))?\. ignoring"
 )
-_TIMER = re.compile(r"VRRP thread timer expired (\d+(?:\.\d+)?) seconds ago")
+_TIMER = re.compile(r"VRRP thread timer expired ([0-9]{1,12}(?:\.[0-9]{1,9})?) seconds ago")
 _KERNEL_IF = re.compile(r"Kernel is reporting: interface (\S+) (UP|DOWN)")
 _NETLINK_IF = re.compile(r"Netlink reports (\S+) (up|down)")
 _IF_DOWN = re.compile(r"interface (\S+) is down")
+
+
+#: The tag of 2.x's line saying why an instance starts in FAULT (parse.py ties it to the state).
+FAULT_REASON = "fault_reason"
 
 
 def _state(rest: str) -> Result | None:
     m = _STATE.match(rest)
     if not m:
         return None
-    if m[2] == "state":  # 2.x vrrp_track: "entering FAULT state (interface eth0 down)"
-        reason = (m[3] or "").strip("() ")
-        return LogKind.OTHER, {"tag": "fault_reason", "reason": reason or None}
-    return LogKind.STATE, {"state": m[1]}
+    if m[2] == "STATE":
+        return LogKind.STATE, {"state": m[1]}
+    # 2.x, lower case: an instance starting in FAULT (vrrp.c), after a line giving the reason
+    # (vrrp_track.c: "entering FAULT state (interface eth0 down)" / "... due to script chk")
+    reason = (m[3] or "").strip()
+    if not reason:
+        return LogKind.STATE, {"state": m[1], "startup": True}
+    if reason.startswith("(") and reason.endswith(")"):
+        reason = reason[1:-1]
+    return LogKind.OTHER, {"tag": FAULT_REASON, "reason": reason}
 
 
 def _now_in(rest: str) -> Result | None:
@@ -152,45 +152,26 @@ def _transition(rest: str) -> Result | None:
 
 def _priority(rest: str) -> Result | None:
     m = _PRIORITY.match(rest)
-    return (LogKind.PRIORITY, {"from": int(m[1]), "to": int(m[2])}) if m else None
+    if not m:
+        return None
+    return LogKind.PRIORITY, {"from": ascii_int(m[1]) if m[1] else None, "to": ascii_int(m[2])}
 
 
-def _received(rest: str) -> Result | None:
-    m = _HIGHER.match(rest)
+def _master(rest: str) -> Result | None:
+    """2.3.0+: which peer this backup now takes for master (`master changed from A to B`)."""
+    m = _MASTER_SEEN.match(rest)
     if m:
-        same = m["same"]
-        prio = int(same or m["prio"] or m["prio2"])
-        ours = prio if same else (int(m["ours"]) if m["ours"] else None)
-        fields: Fields = {"peer": m["peer"] or m["peer2"], "priority": prio, "ours": ours}
-        if same:
-            fields["tie"] = True
-        return LogKind.ADVERT_HIGHER, fields
-    m = _LOWER.match(rest)
-    if m:
-        prio = int(m["prio"] or m["prio2"])
-        ours = int(m["ours"]) if m["ours"] else None
-        return LogKind.ADVERT_LOWER, {"peer": m["peer"], "priority": prio, "ours": ours}
-    m = _DISCARD.match(rest)
-    if m:
-        return LogKind.ADVERT_LOWER, {"peer": m[2], "priority": int(m[1])}
-    return _auth_or_packet(rest)
-
-
-def _auth_or_packet(rest: str) -> Result | None:
-    """Complaints about a received advert: authentication, VIP list, interval."""
-    if "passwd" in rest or " auth" in rest or "AH header" in rest:
-        return LogKind.AUTH_ERROR, {"peer": None}
-    if "VIPs but received" in rest or "ip number count" in rest or "not present in MASTER" in rest:
-        return LogKind.OTHER, {"tag": "vip_mismatch"}
-    if "interval mismatch" in rest:
-        return LogKind.OTHER, {"tag": "advert_int_mismatch"}
+        return LogKind.OTHER, {"tag": "master_seen", "peer": m[2], "before": m[1]}
     return None
 
 
-def _zero(rest: str) -> Result | None:
-    if rest.startswith("Backup received priority 0 advert"):
-        return LogKind.ADVERT_ZERO, {"peer": None}
-    return None
+def _base(rest: str) -> Result | None:
+    """An SNMP write to the base priority: the effective one follows only without trackers."""
+    m = _BASE.match(rest)
+    if not m:
+        return None
+    before, after = ascii_int(m[1]), ascii_int(m[2])
+    return LogKind.OTHER, {"tag": "base_priority", "from": before, "to": after}
 
 
 def _sent(rest: str) -> Result | None:
@@ -229,7 +210,8 @@ def _starting(rest: str) -> Result | None:
         return None
     if m[1]:
         return LogKind.DAEMON, {"action": "start", "process": "keepalived", "version": m[1]}
-    return LogKind.DAEMON, {"action": "start", "process": m[2].lower(), "child_pid": int(m[3])}
+    child = ascii_int(m[3])
+    return LogKind.DAEMON, {"action": "start", "process": m[2].lower(), "child_pid": child}
 
 
 def _stopping(rest: str) -> Result | None:
@@ -251,7 +233,7 @@ def _reloading(rest: str) -> Result | None:
 def _script(rest: str) -> Result | None:
     m = _NOW_RETURNING.match(rest)
     if m:
-        status = int(m[2])
+        status = ascii_int(m[2])
         return LogKind.SCRIPT, {"script": m[1], "ok": status == 0, "status": status}
     if rest.startswith("Script user "):
         return LogKind.CONFIG, {}
@@ -264,12 +246,12 @@ def _vrrp_script(rest: str) -> Result | None:
         return None
     verdict = m[2]
     ok = verdict == "succeeded" or (verdict.startswith("considered") and not m[3])
-    status = int(m[5]) if m[5] and m[4] and "status" in m[4] else None
+    status = ascii_int(m[5]) if m[5] and m[4] and "status" in m[4] else None
     fields: Fields = {"script": m[1], "ok": ok, "status": status}
     if verdict.startswith("timed"):
         fields["timed_out"] = True
     elif m[4] and "signal" in m[4] and m[5]:
-        fields["signal"] = int(m[5])
+        fields["signal"] = ascii_int(m[5])
     return LogKind.SCRIPT, fields
 
 
@@ -278,7 +260,7 @@ def _unknown(rest: str) -> Result | None:
     if m:
         return LogKind.OTHER, {
             "tag": "unknown_vrid",
-            "vrid": int(m[1]),
+            "vrid": ascii_int(m[1]),
             "interface": m[2],
             "peer": m[3],
         }
@@ -302,6 +284,23 @@ def _interface(rest: str) -> Result | None:
     return LogKind.OTHER, {"tag": "interface", "interface": m[1], "up": up}
 
 
+def _warning(rest: str) -> Result | None:
+    """`WARNING - equal priority advert received from remote host with our IP address.`"""
+    if "equal priority advert" in rest:
+        return LogKind.OTHER, {"tag": "owner_conflict", "peer": None}
+    return LogKind.CONFIG, {}
+
+
+def _owner(rest: str) -> Result | None:
+    """2.3.0+: another node advertising as the address owner (priority 255), or stopping."""
+    peer, sep, _ = rest.partition(" is still advertising as address owner")
+    if sep:
+        return LogKind.OTHER, {"tag": "owner_conflict", "peer": peer}
+    if rest.startswith("rogue address owner"):
+        return LogKind.OTHER, {"tag": "owner_conflict", "peer": None, "gone": True}
+    return None
+
+
 def _config(rest: str) -> Result | None:
     return LogKind.CONFIG, {}
 
@@ -313,7 +312,7 @@ def _group(rest: str) -> Result:
 
 #: First words of keepalived's configuration complaints that carry no `(file: Line N)` prefix.
 _CONFIG_WORDS = (  # noqa: SIM905 - a list of words reads better as text
-    "Strict State Authentication Cannot Number Initial Truncating SECURITY WARNING WARNING: "
+    "Strict State Authentication Cannot Number Initial Truncating SECURITY WARNING: "
     "Disabling NOTICE: Non-existent use_vmac iptables CONFIGURATION auth_hmac"
 ).split()
 
@@ -323,17 +322,24 @@ _BY_WORD: dict[str, Callable[[str], Result | None]] = {
     "Now": _now_in,
     "Transition": _transition,
     "Changing": _priority,
-    "Master": _received,
-    "Received": _received,
-    "received": _received,
-    "receive": _auth_or_packet,
-    "Invalid": _auth_or_packet,
-    "No": _auth_or_packet,
-    "advertisement": _auth_or_packet,
-    "advertissement": _auth_or_packet,
-    "ip": _auth_or_packet,
-    "expected": _auth_or_packet,
-    "Backup": _zero,
+    "Effective": _priority,
+    "Setting": _priority,
+    "Restoring": _priority,
+    "base": _base,
+    "master": _master,
+    "WARNING": _warning,
+    "rogue": _owner,
+    "Master": received,
+    "Received": received,
+    "received": received,
+    "receive": auth_or_packet,
+    "Invalid": auth_or_packet,
+    "No": auth_or_packet,
+    "advertisement": auth_or_packet,
+    "advertissement": auth_or_packet,
+    "ip": auth_or_packet,
+    "expected": auth_or_packet,
+    "Backup": zero,
     "sent": _sent,
     "Receive": _timeout,
     "setting": _vips,
@@ -371,6 +377,8 @@ def classify(message: str) -> tuple[LogKind, str | None, Fields]:
             result = _vrrp_script(rest)
         elif word.startswith("VRRP_Group("):
             result = _group(rest)
+        elif " is still advertising" in rest:
+            result = _owner(rest)
         elif "auth" in rest or "AUTH" in rest or "pass" in rest:
             low = rest.lower()
             if any(hint in low for hint in _AUTH_FAILED):

@@ -126,3 +126,20 @@ def test_readable_text_form(capsys: pytest.CaptureFixture[str]) -> None:
     # columns line up: the text starts at the same place on every row
     starts = {r.index("(VI_CLUSTER)") for r in rows if r.split()[5:6] == ["VI_CLUSTER"]}
     assert len(starts) == 1
+
+
+def test_text_output_carries_no_terminal_control_characters(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    log = tmp_path / "evil.log"
+    log.write_bytes(
+        b"Tue Nov 24 16:13:10 2026: (VI_1\x1b[31m) Entering MASTER STATE \x1b]0;x\x07\n"
+    )
+    status, out, _ = run(capsys, str(log))
+    assert status == 0
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "Entering MASTER STATE" in out
+    status, out, _ = run(capsys, str(log), "--json")
+    assert "\x1b" not in out  # JSON escapes it
+    assert json.loads(out)["instance"] == "VI_1\x1b[31m"

@@ -40,3 +40,25 @@ def test_missing_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert "nope.log" in err
     assert "Traceback" not in err
+
+
+HOSTILE_LOG = (
+    "Mon Jan  1 00:00:01 0001: (VI_1) Entering MASTER STATE\n"
+    "Fri Dec 31 23:59:59 9999: (VI_1) Entering BACKUP STATE\n"
+    "Tue Nov 24 16:13:10 2026: (VI_1) Entering FAULT STATE \x1b]0;owned\x07\x1b[2J\x9b1m\n"
+)
+
+
+def test_year_0001_and_control_characters(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    log = tmp_path / "n1.log"
+    log.write_text(HOSTILE_LOG)
+    assert main(["timeline", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out
+    assert "\x9b" not in out
+    assert out.count("Entering") == 3
+    assert main(["timeline", str(log), "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert len(doc["entries"]) == 3

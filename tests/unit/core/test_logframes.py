@@ -124,8 +124,8 @@ def test_other_programs_and_markers_are_skipped(line: str) -> None:
 def test_syslog_year_comes_from_the_caller() -> None:
     line = f"Feb 29 00:00:00 h Keepalived[1]: {MSG}"
     assert split_line(line, year=2028) == Frame(datetime(2028, 2, 29), "h", 1, "Keepalived", MSG)
-    # no 29 February in 2026: the line stays, its time is unknown
-    assert split_line(line, year=2026) == Frame(None, "h", 1, "Keepalived", MSG)
+    # no 29 February in 2026: the line stays, its time is unknown and said to be
+    assert split_line(line, year=2026) == Frame(None, "h", 1, "Keepalived", MSG, unreadable=True)
     frame = split_line(f"Nov 24 16:13:10 h Keepalived[1]: {MSG}")
     assert frame is not None
     assert frame.ts is not None

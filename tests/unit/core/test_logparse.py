@@ -298,12 +298,17 @@ CASES: list[tuple[str, LogKind, str | None, dict[str, Any]]] = [
         "VI_1",
         {"tag": "interface", "interface": "eth1", "up": False},
     ),
-    ("(VI_1) expected 1 VIPs but received 2", K.OTHER, "VI_1", {"tag": "vip_mismatch"}),
+    (
+        "(VI_1) expected 1 VIPs but received 2",
+        K.OTHER,
+        "VI_1",
+        {"tag": "vip_mismatch", "peer": None},
+    ),
     (
         "(VI_1): advertisement interval mismatch mine=1 sec rcved=2 sec",
         K.OTHER,
         "VI_1",
-        {"tag": "advert_int_mismatch"},
+        {"tag": "advert_int_mismatch", "peer": None},
     ),
     (
         "VRRP_Group(VG_1) Transition to MASTER state",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kaconsole.core.events import LogEvent, LogKind
@@ -20,6 +20,7 @@ _word = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1)
 _prio = st.integers(0, 255)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text())
 def test_any_text_gives_none_or_a_serialisable_event(raw: str) -> None:
     event = parse_line(raw)
@@ -29,6 +30,7 @@ def test_any_text_gives_none_or_a_serialisable_event(raw: str) -> None:
         json.dumps(event.to_json())
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.binary(max_size=200), max_size=20))
 def test_any_bytes_decoded_never_raise(chunks: list[bytes]) -> None:
     lines = b"\n".join(chunks).decode("utf-8", "replace").split("\n")
@@ -37,6 +39,7 @@ def test_any_bytes_decoded_never_raise(chunks: list[bytes]) -> None:
         assert 1 <= event.line <= len(lines)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_line_text)
 def test_any_message_is_classified(message: str) -> None:
     kind, instance, fields = classify(message)
@@ -45,18 +48,21 @@ def test_any_message_is_classified(message: str) -> None:
     assert isinstance(fields, dict)
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_instance, st.sampled_from(["INIT", "BACKUP", "MASTER", "FAULT", "STOP"]), st.booleans())
 def test_instance_names_and_states_round_trip(name: str, state: str, old_style: bool) -> None:
     prefix = f"VRRP_Instance({name})" if old_style else f"({name})"
     assert classify(f"{prefix} Entering {state} STATE") == (LogKind.STATE, name, {"state": state})
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_instance, _prio, _prio)
 def test_priority_round_trip(name: str, before: int, after: int) -> None:
     message = f"({name}) Changing effective priority from {before} to {after}"
     assert classify(message) == (LogKind.PRIORITY, name, {"from": before, "to": after})
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_instance, _word, _prio, _prio)
 def test_advert_fields_round_trip(name: str, peer: str, prio: int, ours: int) -> None:
     higher = f"({name}) Master received advert from {peer} with higher priority {prio}, ours {ours}"
@@ -87,6 +93,7 @@ _templates = st.sampled_from(
 )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_templates, _secret)
 def test_secrets_never_survive(template: str, secret: str) -> None:
     event = parse_line(f"Tue Nov 24 16:13:10 2026: {template.format(secret)}")

@@ -85,6 +85,7 @@ class DrillRunner:
         self._instance: str | None = None
         self._trigger: tuple[float, str | None] | None = None
         self._acted = False
+        self._rollback_offered = False
         #: What the running step saw last, kept for the report when an abort cuts it short.
         self._evidence = ""
         self.report = DrillReport(
@@ -105,6 +106,7 @@ class DrillRunner:
         self._emit("started")
         self._observer.watch()
         result, notes = "failed", []
+        rollback: tuple[Step, ...] = ()
         try:
             steps, rollback = await self._start()
             self._observer.probe()
@@ -121,6 +123,8 @@ class DrillRunner:
             raise
         except Exception as exc:
             notes.append(f"the drill stopped on an error: {type(exc).__name__}: {exc}")
+            # An action may have run before the error: the way back is offered all the same.
+            notes += await self._offer_rollback(rollback)
             raise
         finally:
             await self._observer.stop()
@@ -248,9 +252,13 @@ class DrillRunner:
             outcome = await self.actions.execute(request, confirmed=True)
         except ActionRefused as exc:
             return "failed", f"refused: {exc}"
+        except BaseException:
+            self._acted = True  # it may have run: the rollback must still be offered
+            raise
         self._acted = True
         self.monitor.refresh(step.node)
-        return ("passed" if outcome.ok else "failed"), f"`{outcome.command}`: {outcome.summary()}"
+        passed = outcome.ok and outcome.audit_error is None
+        return ("passed" if passed else "failed"), f"`{outcome.command}`: {outcome.summary()}"
 
     async def _wait(self, step: Step) -> tuple[str, str]:
         instance = step.instance or self._instance or ""
@@ -302,8 +310,10 @@ class DrillRunner:
             await self._observer.changed(deadline - loop.time())
 
     async def _offer_rollback(self, rollback: tuple[Step, ...]) -> list[str]:
-        if not rollback or not self._acted:
+        """Once per drill, and only if an action may have run."""
+        if not rollback or not self._acted or self._rollback_offered:
             return []
+        self._rollback_offered = True
         self._emit("rollback_offered", "rollback")
         question = (f"Run the rollback ({len(rollback)} steps) to restore the starting state?")
         if not await self._confirm(question):

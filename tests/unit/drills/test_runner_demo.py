@@ -10,6 +10,7 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,8 @@ from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.runbook import load_drill
 from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
-from kaconsole.engine.actions import Actions
-from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.actions import ActionOutcome, ActionRequest, Actions
+from kaconsole.engine.audit import AuditError, AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.sim.cluster import DemoCluster, demo_sessions
 
@@ -177,3 +178,48 @@ async def test_an_abort_during_a_wait_keeps_what_the_wait_saw(rig: Rig) -> None:
     assert report.steps[0].evidence.startswith(
         "aborted by the operator; last seen: MASTER of VI_CLUSTER: node1 (")
     assert rig.audited() == []
+
+
+class FullOnce(AuditLog):
+    """A disk that fills up right after the first action ran: its completion is lost."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.full = True
+
+    def finished(self, action_id: str, **fields: Any) -> None:
+        if self.full:
+            self.full = False
+            raise AuditError(f"the audit log {self.path} cannot be written: No space left")
+        super().finished(action_id, **fields)
+
+
+async def test_an_action_whose_end_is_not_audited_fails_and_the_rollback_runs(rig: Rig) -> None:
+    actions = Actions(rig.cluster, rig.monitor.runner, FullOnce(rig.tmp / "audit.jsonl"))
+    runner = DrillRunner(load_drill("nginx-failover"), rig.monitor, actions,
+                         confirm=rig.confirm, report_path=rig.tmp / "r.json")
+    report = await runner.run()
+    assert report.result == "failed"
+    assert [s.status for s in report.steps[:4]] == ["passed", "passed", "failed", "skipped"]
+    assert "NOT AUDITED" in report.steps[2].evidence
+    assert rig.asked[-1].startswith("Run the rollback (5 steps)")
+    assert report.notes[-1] == "rollback passed"
+    assert rig.demo.world.vip_server() == "node1"
+
+
+async def test_an_error_after_an_action_still_offers_the_rollback(rig: Rig) -> None:
+    actions = Actions(rig.cluster, rig.monitor.runner, AuditLog(rig.tmp / "audit.jsonl"))
+    runner = DrillRunner(load_drill("nginx-failover"), rig.monitor, actions,
+                         confirm=rig.confirm, report_path=rig.tmp / "r.json")
+    real = actions.execute
+
+    async def ran_then_broke(request: ActionRequest, *, confirmed: bool) -> ActionOutcome:
+        await real(request, confirmed=confirmed)
+        raise OSError(28, "No space left on device")
+
+    actions.execute = ran_then_broke  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="No space left"):
+        await runner.run()
+    assert rig.asked[-1].startswith("Run the rollback (5 steps)")
+    assert any(n.startswith("the drill stopped on an error: OSError") for n in runner.report.notes)
+    assert rig.saved()["result"] == "failed"

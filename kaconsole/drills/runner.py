@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kaconsole.core.facts import ProbeResult, ServiceState
-from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.insight.anomalies import instance_names, summarize
 from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.conditions import check
 from kaconsole.drills.measure import measure
@@ -33,6 +33,7 @@ from kaconsole.drills.preflight import (
     settled,
 )
 from kaconsole.drills.report import DrillReport, ReportWriter, StepRecord
+from kaconsole.drills.runbook import RunbookError, check_instances, check_inventory
 from kaconsole.engine.actions import ActionRequest, Actions
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 from kaconsole.engine.status import DEFAULT_LISTEN, all_ready, listen_seconds
@@ -135,9 +136,18 @@ class DrillRunner:
 
     async def _start(self) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
         cluster, wanted = self.monitor.cluster, self.runbook.instance
-        ready = await self.monitor.wait_for(
-            lambda s: all_ready(s, cluster) and settled(s, wanted), self._settle_timeout
-        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settle_timeout
+        try:
+            check_inventory(self.runbook, cluster)
+            answered = await self.monitor.wait_for(
+                lambda s: all_ready(s, cluster), self._settle_timeout)
+            if answered is not None and (known := instance_names(answered)):
+                check_instances(self.runbook, known)
+        except RunbookError as exc:
+            raise DrillRefused(str(exc)) from None
+        ready = answered and await self.monitor.wait_for(
+            lambda s: all_ready(s, cluster) and settled(s, wanted), deadline - loop.time())
         state = self.monitor.state
         if ready is None:
             missing = [n.name for n in state.nodes if n.reachable is not True]

@@ -18,7 +18,7 @@ from kaconsole.core.insight.anomalies import summarize
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.model import Runbook
-from kaconsole.drills.runbook import load_drill
+from kaconsole.drills.runbook import load_drill, parse_runbook
 from kaconsole.drills.runner import DrillEvent, DrillRefused, DrillRunner
 from kaconsole.engine.actions import ActionOutcome, ActionRequest, Actions
 from kaconsole.engine.audit import AuditError, AuditLog
@@ -223,3 +223,24 @@ async def test_an_error_after_an_action_still_offers_the_rollback(rig: Rig) -> N
     assert rig.asked[-1].startswith("Run the rollback (5 steps)")
     assert any(n.startswith("the drill stopped on an error: OSError") for n in runner.report.notes)
     assert rig.saved()["result"] == "failed"
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("name: x\nsteps:\n  - action: {node: $master, service: nginx, verb: stop}\n"
+     "  - action: {node: nodeX, service: nginx, verb: start}\n",
+     "<t>:4: steps[1]: no node 'nodeX' in cluster demo"),
+    ("name: x\nsteps:\n  - action: {node: $master, service: nginx, verb: stop}\n"
+     "  - wait: {master: $backup, instance: VI_TYPO, timeout: 20}\n",
+     "<t>:4: steps[1]: no node runs the instance 'VI_TYPO'"),
+])
+async def test_unknown_names_are_refused_before_anything_runs(rig: Rig, text: str,
+                                                               why: str) -> None:
+    runner = rig.runner(parse_runbook(text, "<t>"), settle_timeout=30)
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(DrillRefused) as caught:
+        await runner.run()
+    assert str(caught.value).startswith(why), str(caught.value)
+    assert asyncio.get_running_loop().time() - started < 30  # not a timeout
+    assert rig.audited() == []
+    assert rig.asked == []
+    assert statuses(rig.saved()) == ["skipped", "skipped"]

@@ -121,6 +121,14 @@ def _watched(snap: dict[str, Any]) -> object:
     return (nodes, insts, anomalies)
 
 
+def _reach(node: dict[str, Any]) -> str:
+    """yes, with what a working stream had to say (e.g. log lines rejected), or NO and why."""
+    if not node["reachable"]:
+        return f"NO: {node['error'] or 'unknown'}"
+    notes = "; ".join(f"{channel}: {note}" for channel, note in node.get("notes", {}).items())
+    return f"yes ({notes})" if notes else "yes"
+
+
 def render_text(snap: dict[str, Any]) -> str:
     """The snapshot as a table an engineer reads in one glance."""
     lines = [f"cluster {snap['cluster']}  ({snap['taken_at']})", ""]
@@ -136,7 +144,7 @@ def render_text(snap: dict[str, Any]) -> str:
         rows.append(
             [
                 node["name"],
-                "yes" if node["reachable"] else f"NO: {node['error'] or 'unknown'}",
+                _reach(node),
                 *node["services"].values(),
                 *(states.get(n, "-") for n in names),
             ]

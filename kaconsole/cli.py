@@ -60,4 +60,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         # `kaconsole logs parse ... | head` must not print a traceback.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        # A file we write (audit log, report, screenshot) on a full or read-only disk: one line.
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"kaconsole: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
     return status

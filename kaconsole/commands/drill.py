@@ -19,10 +19,11 @@ from typing import Any, TextIO
 
 from kaconsole.commands.inputs import cluster_file
 from kaconsole.core.inventory.model import Cluster
+from kaconsole.drills.events import ConfirmRequest, DrillEvent
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.report import DrillReport
 from kaconsole.drills.runbook import builtin_names, load_drill
-from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRunner
+from kaconsole.drills.runner import DrillRunner
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor

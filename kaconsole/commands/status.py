@@ -6,17 +6,28 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from kaconsole.commands.inputs import cluster_file
-from kaconsole.core.insight.anomalies import find_anomalies
-from kaconsole.core.insight.explain import operator_actions
+from kaconsole.core.insight.anomalies import find_anomalies, summaries
+from kaconsole.core.insight.explain import (
+    ACTION_WINDOW,
+    LOG_SLACK,
+    OperatorAction,
+    operator_actions,
+)
 from kaconsole.core.insight.snapshot import snapshot_json
 from kaconsole.core.inventory.model import Cluster
+from kaconsole.core.state.causes import RESIGN_WINDOW
+from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.status import all_ready, take_status
+
+#: How far back audit entries are read for a transition whose time the logs did not give.
+UNDATED_HORIZON = 3600.0
 
 
 def register(sub: Any) -> None:
@@ -47,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if args.watch:
         return asyncio.run(_watch(cluster, as_json=args.json))
     state = asyncio.run(take_status(cluster, listen=args.listen))
-    snap = snapshot_json(state, datetime.now(UTC), operator_actions(AuditLog().read()))
+    snap = snapshot_json(state, datetime.now(UTC), audited(state))
     if args.json:
         json.dump(snap, sys.stdout)
         sys.stdout.write("\n")
@@ -65,9 +76,7 @@ async def _watch(cluster: Cluster, *, as_json: bool) -> int:
         async for update in monitor.updates():
             if not all_ready(update.state, cluster):
                 continue
-            snap = snapshot_json(
-                update.state, datetime.now(UTC), operator_actions(AuditLog().read())
-            )
+            snap = snapshot_json(update.state, datetime.now(UTC), audited(update.state))
             key = _watched(snap)
             if key == last:
                 continue
@@ -80,6 +89,20 @@ async def _watch(cluster: Cluster, *, as_json: bool) -> int:
     finally:
         sessions.cancel()
     return 0
+
+
+def audited(state: ClusterState) -> tuple[OperatorAction, ...]:
+    """The audited actions that can explain the transitions shown, read from the log's end only.
+
+    A transition is explained by an action up to ACTION_WINDOW before it (or before the resign
+    that led to it), so nothing older is read: the log may be megabytes, and --watch asks often.
+    """
+    times = [s.last_transition.at for s in summaries(state) if s.last_transition is not None]
+    if not times:
+        return ()
+    dated = [t for t in times if t is not None]
+    oldest = min(dated) if len(dated) == len(times) else time.time() - UNDATED_HORIZON
+    return operator_actions(AuditLog().since(oldest - RESIGN_WINDOW - ACTION_WINDOW - LOG_SLACK))
 
 
 def _watched(snap: dict[str, Any]) -> object:
@@ -98,6 +121,14 @@ def _watched(snap: dict[str, Any]) -> object:
     return (nodes, insts, anomalies)
 
 
+def _reach(node: dict[str, Any]) -> str:
+    """yes, with what a working stream had to say (e.g. log lines rejected), or NO and why."""
+    if not node["reachable"]:
+        return f"NO: {node['error'] or 'unknown'}"
+    notes = "; ".join(f"{channel}: {note}" for channel, note in node.get("notes", {}).items())
+    return f"yes ({notes})" if notes else "yes"
+
+
 def render_text(snap: dict[str, Any]) -> str:
     """The snapshot as a table an engineer reads in one glance."""
     lines = [f"cluster {snap['cluster']}  ({snap['taken_at']})", ""]
@@ -113,7 +144,7 @@ def render_text(snap: dict[str, Any]) -> str:
         rows.append(
             [
                 node["name"],
-                "yes" if node["reachable"] else f"NO: {node['error'] or 'unknown'}",
+                _reach(node),
                 *node["services"].values(),
                 *(states.get(n, "-") for n in names),
             ]

@@ -62,10 +62,18 @@ def mapping(
 def scalar(
     node: yaml.Node, key: str, fail: Fail, constructor: yaml.constructor.SafeConstructor
 ) -> Any:
-    """A single value, constructed safely (no tags beyond YAML's own)."""
+    """A single value, constructed safely (no tags beyond YAML's own).
+
+    PyYAML's constructors raise whatever their parsing hits on a bad tagged value (a `!!timestamp`
+    that is no date raises AttributeError, a `!!bool maybe` KeyError): any of it is the file's
+    fault, reported at its line; the value itself is not echoed (it may be a secret).
+    """
     if not isinstance(node, yaml.ScalarNode):
         fail(line(node), key, f"expected a single value, got {kind(node)}")
     try:
         return constructor.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
         fail(line(node), key, f"invalid value: {exc}")
+    except Exception:
+        tag = node.tag.rsplit(":", 1)[-1]
+        fail(line(node), key, f"invalid value: not a valid !!{tag}")

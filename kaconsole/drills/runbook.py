@@ -15,6 +15,7 @@ from typing import Any, Literal, NoReturn, cast
 import yaml
 
 from kaconsole.core import yamlnodes
+from kaconsole.core.inventory.model import Cluster
 from kaconsole.core.yamlnodes import kind as _kind
 from kaconsole.core.yamlnodes import line as _line
 from kaconsole.core.yamlnodes import type_name as _type
@@ -275,3 +276,44 @@ class _Reader:
         return replace(step, status=status, body_contains=body, timeout=timeout)
 
 
+
+
+def check_inventory(runbook: Runbook, cluster: Cluster) -> None:
+    """Every node and service the runbook names exists in the cluster (RunbookError if not).
+
+    Checked before the drill does anything: an unknown name found mid-drill would stop it with
+    the cluster half changed. A role (`$master`) may be any node, so its service must be on all.
+    """
+    nodes = {n.name: n for n in cluster.nodes}
+    for key, step in _numbered(runbook):
+        refs = [(step.node, step.service)] + [(c.node, c.service) for c in step.conditions]
+        for ref, service in refs:
+            if ref is None:
+                continue
+            if not roles_in(ref) and ref not in nodes:
+                raise RunbookError(runbook.path, step.line, key,
+                                   f"no node {ref!r} in cluster {cluster.name} "
+                                   f"(nodes: {', '.join(nodes)})")
+            on = [nodes[ref]] if ref in nodes else list(nodes.values())
+            lacking = [n.name for n in on if service is not None and service not in n.services]
+            if lacking:
+                raise RunbookError(runbook.path, step.line, key,
+                                   f"no service {service!r} on {', '.join(lacking)} "
+                                   "in the cluster file")
+
+
+def check_instances(runbook: Runbook, known: Collection[str]) -> None:
+    """Every VRRP instance the runbook names is one the nodes run (RunbookError if not)."""
+    named: list[tuple[str, int | None, str | None]] = [("instance", None, runbook.instance)]
+    named += [(key, step.line, step.instance) for key, step in _numbered(runbook)]
+    for key, line, instance in named:
+        if instance is not None and instance not in known:
+            raise RunbookError(runbook.path, line, key,
+                               f"no node runs the instance {instance!r} "
+                               f"(instances: {', '.join(known) or 'none'})")
+
+
+def _numbered(runbook: Runbook) -> list[tuple[str, Step]]:
+    return [(f"{section}[{i}]", step)
+            for section, steps in (("steps", runbook.steps), ("rollback", runbook.rollback))
+            for i, step in enumerate(steps)]

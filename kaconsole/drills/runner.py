@@ -13,15 +13,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from kaconsole.core.facts import ProbeResult, ServiceState
-from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.insight.anomalies import instance_names, summarize
 from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.conditions import check
+from kaconsole.drills.events import (
+    ConfirmFn,
+    ConfirmRequest,
+    DrillEvent,
+    DrillRefused,
+    EventKind,
+)
 from kaconsole.drills.measure import measure
 from kaconsole.drills.model import ROLES, Runbook, Step, resolve, titled
 from kaconsole.drills.observe import Observer
@@ -34,39 +41,12 @@ from kaconsole.drills.preflight import (
     settled,
 )
 from kaconsole.drills.report import DrillReport, ReportWriter, StepRecord
+from kaconsole.drills.runbook import RunbookError, check_instances, check_inventory
 from kaconsole.engine.actions import MAINTENANCE_VERBS, ActionRequest, Actions
 from kaconsole.engine.maintenance import maintenance_request
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 from kaconsole.engine.status import DEFAULT_LISTEN, all_ready, listen_seconds
-from kaconsole.errors import ActionRefused, KaconsoleError
-
-EventKind = Literal[
-    "started", "step_started", "evidence", "step_finished", "rollback_offered", "finished"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class ConfirmRequest:
-    """What the runner asks the operator; a UI decides how to ask by `kind`, never by the text."""
-
-    kind: Literal["step", "rollback"]
-    prompt: str
-
-
-ConfirmFn = Callable[[ConfirmRequest], Awaitable[bool]]
-
-
-class DrillRefused(KaconsoleError):
-    """The drill did not start: the cluster is not fit for it, or a role names no node."""
-
-
-@dataclass(frozen=True, slots=True)
-class DrillEvent:
-    kind: EventKind
-    report: DrillReport
-    section: str = "steps"
-    index: int | None = None
-    text: str = ""
+from kaconsole.errors import ActionRefused
 
 
 class DrillRunner:
@@ -98,6 +78,7 @@ class DrillRunner:
         self._instance: str | None = None
         self._trigger: tuple[float, str | None] | None = None
         self._acted = False
+        self._rollback_offered = False
         #: What the running step saw last, kept for the report when an abort cuts it short.
         self._evidence = ""
         self.report = DrillReport(
@@ -118,6 +99,7 @@ class DrillRunner:
         self._emit("started")
         self._observer.watch()
         result, notes = "failed", []
+        rollback: tuple[Step, ...] = ()
         try:
             steps, rollback = await self._start()
             self._observer.probe()
@@ -134,6 +116,8 @@ class DrillRunner:
             raise
         except Exception as exc:
             notes.append(f"the drill stopped on an error: {type(exc).__name__}: {exc}")
+            # An action may have run before the error: the way back is offered all the same.
+            notes += await self._offer_rollback(rollback)
             raise
         finally:
             await self._observer.stop()
@@ -144,9 +128,18 @@ class DrillRunner:
 
     async def _start(self) -> tuple[tuple[Step, ...], tuple[Step, ...]]:
         cluster, wanted = self.monitor.cluster, self.runbook.instance
-        ready = await self.monitor.wait_for(
-            lambda s: all_ready(s, cluster) and settled(s, wanted), self._settle_timeout
-        )
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settle_timeout
+        try:
+            check_inventory(self.runbook, cluster)
+            answered = await self.monitor.wait_for(
+                lambda s: all_ready(s, cluster), self._settle_timeout)
+            if answered is not None and (known := instance_names(answered)):
+                check_instances(self.runbook, known)
+        except RunbookError as exc:
+            raise DrillRefused(str(exc)) from None
+        ready = answered and await self.monitor.wait_for(
+            lambda s: all_ready(s, cluster) and settled(s, wanted), deadline - loop.time())
         state = self.monitor.state
         if ready is None:
             missing = [n.name for n in state.nodes if n.reachable is not True]
@@ -269,9 +262,13 @@ class DrillRunner:
             outcome = await self.actions.execute(request, confirmed=True)
         except ActionRefused as exc:
             return "failed", f"refused: {exc}"
+        except BaseException:
+            self._acted = True  # it may have run: the rollback must still be offered
+            raise
         self._acted = True
         self.monitor.refresh(step.node)
-        return ("passed" if outcome.ok else "failed"), f"`{outcome.command}`: {outcome.summary()}"
+        passed = outcome.ok and outcome.audit_error is None
+        return ("passed" if passed else "failed"), f"`{outcome.command}`: {outcome.summary()}"
 
     async def _wait(self, step: Step) -> tuple[str, str]:
         instance = step.instance or self._instance or ""
@@ -323,8 +320,10 @@ class DrillRunner:
             await self._observer.changed(deadline - loop.time())
 
     async def _offer_rollback(self, rollback: tuple[Step, ...]) -> list[str]:
-        if not rollback or not self._acted:
+        """Once per drill, and only if an action may have run."""
+        if not rollback or not self._acted or self._rollback_offered:
             return []
+        self._rollback_offered = True
         self._emit("rollback_offered", "rollback")
         question = (f"Run the rollback ({len(rollback)} steps) to restore the starting state?")
         if not await self._confirm(ConfirmRequest("rollback", question)):

@@ -2,7 +2,8 @@
 
 The order is fixed: refuse, or write the audit entry, then run, then complete the entry. The
 command comes from the inventory alone, and the caller (a confirmation dialog, a drill) sees
-the exact command before it runs.
+the exact command before it runs. An action whose first entry cannot be written does not run
+(ActionRefused); one whose completion cannot be written did run, and its outcome says so.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from kaconsole.core.inventory.model import Cluster
-from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.audit import AuditError, AuditLog
 from kaconsole.errors import ActionRefused
 from kaconsole.transport.remote_commands import as_privileged, service_command, track_file_command
 from kaconsole.transport.runner import Completed, Runner
@@ -46,6 +47,8 @@ class ActionOutcome:
     request: ActionRequest
     command: str
     completed: Completed
+    #: Why the completion is missing from the audit log (the action ran all the same).
+    audit_error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -54,7 +57,8 @@ class ActionOutcome:
     def summary(self) -> str:
         r = self.request
         verdict = "done" if self.ok else "FAILED"
-        return f"{r.label} on {r.node}: {verdict} ({self.completed.describe()})"
+        unaudited = f"; NOT AUDITED: {self.audit_error}" if self.audit_error else ""
+        return f"{r.label} on {r.node}: {verdict} ({self.completed.describe()}){unaudited}"
 
 
 class Actions:
@@ -97,13 +101,16 @@ class Actions:
         command = self.command(request)
         why = self._refusal(request, confirmed)
         if why is not None:
-            self.audit.refused(
-                cluster=self.cluster.name,
-                node=request.node,
-                action=request.label,
-                command=command,
-                why=why,
-            )
+            try:
+                self.audit.refused(
+                    cluster=self.cluster.name,
+                    node=request.node,
+                    action=request.label,
+                    command=command,
+                    why=why,
+                )
+            except AuditError as exc:
+                raise ActionRefused(f"{why} (and {exc})") from exc
             raise ActionRefused(why)
         self._running.add(request.node)
         try:
@@ -125,20 +132,26 @@ class Actions:
 
     async def _run(self, request: ActionRequest, command: str) -> ActionOutcome:
         common = {"cluster": self.cluster.name, "node": request.node, "action": request.label}
-        action_id = self.audit.started(command=command, **common)
+        try:
+            action_id = self.audit.started(command=command, **common)
+        except AuditError as exc:
+            raise ActionRefused(f"not run: {exc}") from exc
         runner = self._runners(request.node)
         if runner is None:
             done = Completed(command, None, "", "", 0.0, error=f"{request.node} is not connected")
         else:
             done = await runner.run(command, timeout=self._timeout)
         result = "ok" if done.ok else ("unknown" if done.exit_status is None else "failed")
-        self.audit.finished(
-            action_id,
-            result=result,
-            exit_status=done.exit_status,
-            duration=done.duration,
-            output=done.tail() or (done.error or ""),
-            command=command,
-            **common,
-        )
+        try:
+            self.audit.finished(
+                action_id,
+                result=result,
+                exit_status=done.exit_status,
+                duration=done.duration,
+                output=done.tail() or (done.error or ""),
+                command=command,
+                **common,
+            )
+        except AuditError as exc:
+            return ActionOutcome(request, command, done, str(exc))
         return ActionOutcome(request, command, done)

@@ -16,17 +16,22 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from kaconsole.core.facts import AdvertSeen, Fact, LogSeen, ProbeResult
+from kaconsole.core.facts import AdvertSeen, Fact, LogSeen, ProbeResult, Reachability
 from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.inventory.model import Cluster, Node, VipProbe
+from kaconsole.core.redact import redact_text
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import reduce
 from kaconsole.engine.probe import probe
+from kaconsole.transport.retry import Backoff
 from kaconsole.transport.runner import Runner
 from kaconsole.transport.session import NodeSession, SessionSettings
 
 Sink = Callable[[Fact], None]
 T = TypeVar("T")
+
+#: A session that ran this long before failing starts again from the shortest backoff.
+STABLE_SESSION = 60.0
 
 
 class Session(Protocol):
@@ -101,10 +106,28 @@ class ClusterMonitor:
             event.set()
 
     async def run(self) -> None:
-        """Run every node's session until cancelled."""
+        """Run every node's session until cancelled, each on its own (see `_supervise`)."""
         async with asyncio.TaskGroup() as group:
             for name, session in self.sessions.items():
-                group.create_task(session.run(), name=f"session:{name}")
+                group.create_task(self._supervise(name, session), name=f"session:{name}")
+
+    async def _supervise(self, name: str, session: Session) -> None:
+        """One node's session, isolated: when it fails, the node is shown unreachable with the
+        error and the session restarts with backoff; the other nodes' sessions never notice."""
+        backoff = Backoff()
+        while True:
+            started = time.monotonic()
+            try:
+                await session.run()
+                return
+            except Exception as exc:  # any bug in one node's stream: that node only pays
+                if time.monotonic() - started >= STABLE_SESSION:
+                    backoff.reset()
+                delay = backoff.next_delay()
+                at = self.state.clock if self.state.clock is not None else time.time()
+                why = f"session failed ({type(exc).__name__}: {exc}); restarting in {delay:.1f} s"
+                self.feed(Reachability(name, False, at, redact_text(why)))
+                await asyncio.sleep(delay)
 
     def runner(self, node: str) -> Runner | None:
         return self.sessions[node].runner

@@ -64,7 +64,8 @@ class Ingest:
                 event = self._log.feed(line)
             except Exception as exc:
                 self.rejected_lines += 1
-                self.channel("log", True, f"{self.rejected_lines} line(s) rejected "
+                n = self.rejected_lines
+                self.channel("log", True, f"{n} line{'' if n == 1 else 's'} rejected "
                                           f"({type(exc).__name__})")
                 continue
             if event is not None:

@@ -49,7 +49,7 @@ async def watching(cluster: Cluster) -> AsyncIterator[ClusterMonitor]:
     monitor = ClusterMonitor(cluster)
     task = asyncio.create_task(monitor.run())
     try:
-        ready = await monitor.wait_for(lambda s: all_ready(s, cluster) and master(s) == "node1", 20)
+        ready = await monitor.wait_for(lambda s: all_ready(s, cluster) and master(s) == "node1", 60)
         assert ready is not None, "the monitor never saw node1 MASTER"
         yield monitor
     finally:
@@ -72,7 +72,7 @@ def master(state: ClusterState) -> str | None:
 
 
 async def wait(
-    monitor: ClusterMonitor, what: str, check: Callable[[ClusterState], bool], timeout: float = 15
+    monitor: ClusterMonitor, what: str, check: Callable[[ClusterState], bool], timeout: float = 60
 ) -> ClusterState:
     state = await monitor.wait_for(check, timeout)
     if state is None:
@@ -96,13 +96,13 @@ async def confs(
         for n in nodes:
             await write(lab, n, edit(originals[n]))
             await lab.sh(n, SERVICES["keepalived"]["restart"])
-        await eventually("VIP on node1", lambda: lab.holders_are(["node1"]), 20)
+        await eventually("VIP on node1", lambda: lab.holders_are(["node1"]), 60)
         yield
     finally:
         for n in nodes:
             await write(lab, n, originals[n])
             await lab.sh(n, SERVICES["keepalived"]["restart"])
-        await eventually("VIP back on node1", lambda: lab.holders_are(["node1"]), 20)
+        await eventually("VIP back on node1", lambda: lab.holders_are(["node1"]), 60)
 
 
 async def write(lab: Lab, node: str, text: str) -> None:
@@ -210,14 +210,14 @@ async def test_weight_to_a_tie_is_predicted_and_observed_to_stay(
 async def test_vrrp_firewall_on_one_node_is_diagnosed(lab: Lab, cluster: Cluster) -> None:
     faults.apply(lab.dir, "node2", "vrrp-block")
     try:
-        await eventually("VIP on both nodes", lambda: lab.holders_are(["node1", "node2"]), 10)
+        await eventually("VIP on both nodes", lambda: lab.holders_are(["node1", "node2"]), 60)
         state = await take_status(cluster)
         (split,) = [a for a in find_anomalies(state) if a.kind == "split_brain"]
         assert split.extra["likely_cause"] == "vrrp_blocked"
         assert "VRRP is dropped on node2 (firewall)" in split.message
     finally:
         faults.heal(lab.dir, "node2")
-    await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 10)
+    await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 60)
 
 
 def strict(text: str) -> str:
@@ -245,7 +245,7 @@ async def test_sigkilled_master_leaves_its_vip_flagged_until_healed(
         await wait(monitor, "node2 settled as BACKUP", lambda s: _backup_for(s, "node2") > 5.0)
         faults.apply(lab.dir, "node1", "kill-keepalived")
         try:
-            await eventually("VIP on both", lambda: lab.holders_are(["node1", "node2"]), 10)
+            await eventually("VIP on both", lambda: lab.holders_are(["node1", "node2"]), 60)
             state = await wait(
                 monitor,
                 "the VIP left on node1 flagged",
@@ -264,7 +264,7 @@ async def test_sigkilled_master_leaves_its_vip_flagged_until_healed(
         finally:
             faults.heal(lab.dir, "node1")
             healed_at = time.time()
-        await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 20)
+        await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 60)
         state = await wait(
             monitor,
             "healed",
@@ -274,14 +274,18 @@ async def test_sigkilled_master_leaves_its_vip_flagged_until_healed(
                     a.kind in ("split_brain", "vip_on_non_master") for a in find_anomalies(s)
                 )
             ),
-            20,
+            60,
         )
-        await asyncio.sleep(2)  # a poll and a few adverts after the heal
-        state = monitor.state
-        logs = [
-            f
-            for f in monitor.logs()
-            if f.event.ts is None or f.event.ts.timestamp() >= int(healed_at) - 1
-        ]
-        findings: list[Any] = heal_findings(state, logs, since=int(healed_at) - 1)
-        assert findings == [], [a.message for a in findings]
+
+        def findings(s: ClusterState) -> list[Any]:
+            logs = [
+                f
+                for f in monitor.logs()
+                if f.event.ts is None or f.event.ts.timestamp() >= int(healed_at) - 1
+            ]
+            return list(heal_findings(s, logs, since=int(healed_at) - 1))
+
+        # whole once the polls and adverts after the heal are in (however long a busy machine
+        # takes to bring them): waited for, not slept on
+        if await monitor.wait_for(lambda s: not findings(s), 60) is None:
+            pytest.fail(f"not whole: {[a.message for a in findings(monitor.state)]}")

@@ -74,10 +74,10 @@ async def test_reference_failure_and_recovery_through_audited_actions(
     audit = AuditLog(tmp_path / "audit.jsonl")
     actions = Actions(cluster, monitor.runner, audit)
     try:
-        assert await monitor.wait_for(lambda s: all_ready(s, cluster) and master(s) == "node1", 15)
+        assert await monitor.wait_for(lambda s: all_ready(s, cluster) and master(s) == "node1", 60)
         stop = await actions.execute(ActionRequest("node1", "nginx", "stop"), confirmed=True)
         assert stop.ok, stop.summary()
-        state = await monitor.wait_for(lambda s: master(s) == "node2", 10)
+        state = await monitor.wait_for(lambda s: master(s) == "node2", 60)
         assert state is not None, "node2 never became MASTER"
         tr = summarize(state, INSTANCE).last_transition
         assert tr is not None
@@ -95,10 +95,10 @@ async def test_reference_failure_and_recovery_through_audited_actions(
         for service in ("nginx", "keepalived"):
             done = await actions.execute(ActionRequest("node1", service, "start"), confirmed=True)
             assert done.ok, done.summary()
-        state = await monitor.wait_for(lambda s: master(s) == "node1", 15)
+        state = await monitor.wait_for(lambda s: master(s) == "node1", 60)
         seen = [(t.node, t.to_state.value, t.cause) for t in monitor.state.transitions[-6:]]
         assert state is not None, f"node1 did not take the VIP back; last transitions: {seen}"
-        state = await monitor.wait_for(lambda s: not find_anomalies(s), 10)
+        state = await monitor.wait_for(lambda s: not find_anomalies(s), 60)
         assert state is not None, [a.message for a in find_anomalies(monitor.state)]
     finally:
         sessions.cancel()
@@ -118,7 +118,7 @@ async def test_reference_failure_and_recovery_through_audited_actions(
 async def test_split_brain_from_a_vrrp_firewall(lab: Lab, cluster: Cluster) -> None:
     faults.apply(lab.dir, "node2", "vrrp-deaf")
     try:
-        await eventually("VIP on both nodes", lambda: lab.holders_are(["node1", "node2"]), 10)
+        await eventually("VIP on both nodes", lambda: lab.holders_are(["node1", "node2"]), 60)
         state = await take_status(cluster)
         (anomaly,) = [a for a in find_anomalies(state) if a.kind == "split_brain"]
         assert set(anomaly.nodes) == {"node1", "node2"}
@@ -126,7 +126,7 @@ async def test_split_brain_from_a_vrrp_firewall(lab: Lab, cluster: Cluster) -> N
         assert "node2" in anomaly.message
     finally:
         faults.heal(lab.dir, "node2")
-    await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 10)
+    await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 60)
 
 
 async def test_unreachable_node_exit_1_and_the_other_still_reported(
@@ -155,16 +155,16 @@ async def test_session_reconnects_after_sshd_restart(lab: Lab, cluster: Cluster)
         return node is not None and node.reachable is want
 
     try:
-        assert await monitor.wait_for(lambda s: reachable(s, True), 15)
+        assert await monitor.wait_for(lambda s: reachable(s, True), 60)
         faults.apply(lab.dir, "node1", "stop-sshd")
         try:
             # Stopping the listener keeps established sessions: drop ours too, to force a reconnect.
             await monitor_drop(lab)
-            assert await monitor.wait_for(lambda s: reachable(s, False), 20)
+            assert await monitor.wait_for(lambda s: reachable(s, False), 60)
         finally:
             faults.heal(lab.dir, "node1")
         assert await monitor.wait_for(lambda s: reachable(s, True), 40), "no reconnect"
-        assert await monitor.wait_for(lambda s: master(s) == "node1", 10)
+        assert await monitor.wait_for(lambda s: master(s) == "node1", 60)
     finally:
         sessions.cancel()
 

@@ -127,7 +127,7 @@ _value = (st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_
           | st.lists(st.integers(), max_size=2) | st.datetimes().map(lambda d: d.isoformat()))
 _entry = st.dictionaries(
     st.sampled_from(["id", "phase", "time", "cluster", "node", "command", "result",
-                     "exit_status", "duration_s", "reason"]),
+                     "exit_status", "duration_s", "reason", "audit_error"]),
     _value | st.sampled_from(["started", "completed", "refused", "2026-11-25T16:00:00+00:00"]),
     max_size=10,
 )

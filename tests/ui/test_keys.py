@@ -202,6 +202,26 @@ async def test_a_failed_action_shows_in_the_timeline_and_the_audit_log(tmp_path:
     assert "not loaded" in entry["output_tail"]
 
 
+async def test_an_unwritable_audit_log_is_shown_at_once_and_nothing_runs(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")  # the log's directory is a file: unwritable, even as root
+    app = console(tmp_path)
+    app.audit.path = blocker / "audit.jsonl"
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a", "1", "y")
+        timeline = app.main.query_one("#timeline", RingPane)
+        await until(pilot, lambda: any("refused" in e.text for e in timeline.visible_items))
+        shown = [n.message for n in app._notifications]
+        assert any("not run: the audit log" in m and "cannot be written" in m for m in shown)
+        app.main.action_pane("commands")
+        await pilot.pause()
+        text = _text(app.main.query_one("#commands-text", Static))
+        assert "$ systemctl stop nginx" in text
+        assert "not run: the audit log" in text
+    assert runner(app, "node1").commands == []
+
+
 async def test_leaving_no_master_needs_the_node_name_typed(tmp_path: Path) -> None:
     facts = [*lab_facts(), ServiceObserved("node2", "keepalived", ServiceState.STOPPED, 2e9)]
     app = console(tmp_path, facts)

@@ -167,7 +167,7 @@ def console(
     )
 
 
-async def until(pilot: Pilot[int], check: Callable[[], bool], timeout: float = 5.0) -> None:
+async def until(pilot: Pilot[int], check: Callable[[], bool], timeout: float = 30.0) -> None:
     """Let the app run until `check()` holds (workers such as the monitor's never finish)."""
     deadline = time.monotonic() + timeout
     while not check():

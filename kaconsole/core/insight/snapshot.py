@@ -58,6 +58,7 @@ def snapshot_json(
             "host": n.host,
             "reachable": bool(n.reachable),
             "error": n.error,
+            "notes": dict(n.notes),
             "services": {
                 s: n.service(s).value if n.reachable is not False else "unknown"
                 for s in (*SERVICES, *n.services)

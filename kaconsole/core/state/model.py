@@ -98,6 +98,8 @@ class NodeState:
     signs: Mapping[str, float] = field(default_factory=_empty)
     #: Streams that do not work, by channel name, with the reason (a missing tool, an error).
     degraded: Mapping[str, str] = field(default_factory=_empty)
+    #: Streams that work but have something to say (e.g. log lines rejected), by channel name.
+    notes: Mapping[str, str] = field(default_factory=_empty)
     config: KeepalivedConfig | None = None
 
     def instance(self, name: str) -> InstanceState | None:

@@ -80,9 +80,13 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
         state = _put_node(state, replace(node, instances=instances, config=config))
     elif isinstance(fact, ChannelStatus):
         degraded = {k: v for k, v in node.degraded.items() if k != fact.channel}
+        notes = {k: v for k, v in node.notes.items() if k != fact.channel}
         if not fact.ok:
             degraded[fact.channel] = fact.message or "not working"
-        state = _put_node(state, replace(node, degraded=MappingProxyType(degraded)))
+        elif fact.message:
+            notes[fact.channel] = fact.message
+        state = _put_node(state, replace(node, degraded=MappingProxyType(degraded),
+                                         notes=MappingProxyType(notes)))
     else:
         state = _on_dump(state, node, fact)
     return _advance(state, fact.at)

@@ -3,7 +3,8 @@
 The what-if pane is `core.whatif` per instance, then whether the cluster is whole
 (`core.heal`). The command log pane lists the audit log's
 entries of this console session (started, completed, refused), so an engineer can repeat any
-command by hand; it reads the same entries as `AuditLog.read()` and shows nothing else.
+command by hand; it reads the same entries as `AuditLog.since()`, with those the log could not
+take flagged (`audit_error`), and shows nothing else.
 """
 
 from __future__ import annotations
@@ -101,12 +102,16 @@ def command_lines(entries: Iterable[Mapping[str, Any]]) -> list[list[Seg]]:
 def _result(start: Mapping[str, Any], end: Mapping[str, Any] | None) -> Seg:
     if start.get("phase") == "refused":
         return f"  refused: {start.get('reason', '')}", "anomaly"
+    if start.get("audit_error"):
+        return f"  not run: {start['audit_error']}", "anomaly"
     if end is None:
         return "  running…", "log-change"
     status = end.get("exit_status")
-    ok = end.get("result") == "ok"
+    ok = end.get("result") == "ok" and not end.get("audit_error")
     exit_text = "exit ?" if status is None else f"exit {status}"
-    return f"  {exit_text} · {end.get('duration_s', '?')} s", "healthy" if ok else "anomaly"
+    unaudited = f" · not audited: {end['audit_error']}" if end.get("audit_error") else ""
+    return (f"  {exit_text} · {end.get('duration_s', '?')} s{unaudited}",
+            "healthy" if ok else "anomaly")
 
 
 def _clock(value: Any) -> str:

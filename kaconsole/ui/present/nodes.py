@@ -35,7 +35,8 @@ def reach_cell(node: NodeState) -> Seg:
     if node.reachable is None:
         return ("… connecting", "muted")
     if node.reachable:
-        return ("✔ up", "healthy")
+        said = "; ".join(f"{channel}: {note}" for channel, note in node.notes.items())
+        return (f"✔ up · {said}", "log-change") if said else ("✔ up", "healthy")
     return ("✖ UNREACHABLE", "down")
 
 

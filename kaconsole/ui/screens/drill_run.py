@@ -22,8 +22,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from kaconsole.core.insight.view import ClusterView, view_of
+from kaconsole.drills.events import ConfirmRequest, DrillEvent, DrillRefused
 from kaconsole.drills.model import Runbook
-from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRefused, DrillRunner
+from kaconsole.drills.runner import DrillRunner
 from kaconsole.errors import KaconsoleError
 from kaconsole.ui.context import Console
 from kaconsole.ui.messages import StateChanged

@@ -264,8 +264,8 @@ class MainScreen(Screen[None]):
     def _refresh_pane(self) -> None:
         """The computed panes are drawn only while shown."""
         if self.pane == "commands":
-            c = self.console
-            entries = session_entries(c.audit.read(), c.cluster.name, self.started_at)
+            c, since = self.console, self.started_at
+            entries = session_entries(c.audit.since(since), c.cluster.name, since)
             self.query_one("#commands-text", Static).update(lines_content(command_lines(entries)))
         if self.state is None:
             return
@@ -345,12 +345,15 @@ class MainScreen(Screen[None]):
         except ActionRefused as exc:
             self.post_message(ActionDone(request, None, str(exc)))
             return
+        except Exception as exc:  # a worker dies silently: the operator must see it at once
+            self.post_message(ActionDone(request, None, f"{type(exc).__name__}: {exc}"))
+            raise
         self.post_message(ActionDone(request, outcome))
 
     def on_action_done(self, message: ActionDone) -> None:
         r = message.request
         if message.outcome is not None:
-            ok = message.outcome.ok
+            ok = message.outcome.ok and message.outcome.audit_error is None
             text, kind = message.outcome.summary(), ("done" if ok else "failed")
         else:
             ok, text, kind = False, f"{r.label} on {r.node}: refused: {message.error}", "failed"

@@ -203,6 +203,21 @@ def test_unsafe_tags_are_refused_not_executed(value: str, message: str) -> None:
         parse_cluster(f"name: {value}\nnodes: [{{name: a, host: h}}]\n")
 
 
+@pytest.mark.parametrize("value", [
+    "!!timestamp yesterday",  # PyYAML: AttributeError
+    "!!timestamp 2026-13-45",  # ValueError
+    "!!bool maybe",  # KeyError
+    "!!int 0xZZ",
+    "!!float lots",
+    "!!binary '@@'",
+])
+def test_a_bad_tagged_value_names_its_line_and_key(value: str) -> None:
+    text = f"name: x\nnodes:\n  - name: a\n    host: {value}\n"
+    with pytest.raises(InventoryError) as caught:
+        parse_cluster(text, "c.yaml")
+    assert str(caught.value).startswith("c.yaml:4: nodes[0].host: "), str(caught.value)
+
+
 def _outcome(text: str) -> Cluster | InventoryError:
     try:
         return parse_cluster(text, "fuzz.yaml")

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from kaconsole.core.inventory.load import load_cluster
 from kaconsole.drills.model import default_title, resolve, titled
-from kaconsole.drills.runbook import RunbookError, builtin_names, load_drill, parse_runbook
+from kaconsole.drills.runbook import (
+    RunbookError,
+    builtin_names,
+    check_instances,
+    check_inventory,
+    load_drill,
+    parse_runbook,
+)
 from kaconsole.errors import InputError
 
 GOOD = """\
@@ -83,6 +92,10 @@ def test_a_good_runbook_and_its_resolution() -> None:
         ("name: x\nsteps: [say: a]\npreflight: maybe\n",
          "<t>:3: preflight: 'maybe' is not one of failover, none"),
         ("name: [x\n", "<t>:2: YAML syntax"),
+        ("name: x\nsteps:\n  - wait: {master: a, timeout: !!timestamp soon}\n",
+         "<t>:3: steps[0].wait.timeout: invalid value: not a valid !!timestamp"),
+        ("name: x\nsteps:\n  - action: {node: a, service: nginx, verb: stop, trigger: !!bool y}\n",
+         "<t>:3: steps[0].action.trigger: invalid value: not a valid !!bool"),
         ("", "<t>: empty file"),
     ],
 )
@@ -135,3 +148,42 @@ def test_the_documented_example_runbook_is_valid() -> None:
     assert [s.kind for s in book.steps] == ["say", "confirm", "action", "wait", "wait", "wait",
                                             "probe"]
     assert book.steps[3].hold == 3.0
+
+
+DEMO = Path(__file__).resolve().parents[3] / "clusters" / "demo.yaml"
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("name: x\nsteps:\n  - say: hi\n  - action: {node: node9, service: nginx, verb: stop}\n",
+         "<t>:4: steps[1]: no node 'node9' in cluster"),
+        ("name: x\nsteps: [say: a]\nrollback:\n  - wait: {master: nod1, timeout: 3}\n",
+         "<t>:4: rollback[0]: no node 'nod1' in cluster"),
+        ("name: x\nsteps:\n  - wait: {service: {node: node1, name: php, state: running},"
+         " timeout: 3}\n", "<t>:3: steps[0]: no service 'php' on node1"),
+        ("name: x\nsteps:\n  - action: {node: $master, service: php, verb: stop}\n",
+         "<t>:3: steps[0]: no service 'php' on node1, node2"),
+    ],
+)
+def test_names_the_cluster_lacks_are_refused_before_the_drill(text: str, where: str) -> None:
+    with pytest.raises(RunbookError) as caught:
+        check_inventory(parse_runbook(text, "<t>"), load_cluster(DEMO))
+    assert str(caught.value).startswith(where), str(caught.value)
+
+
+def test_the_builtin_drills_fit_the_demo_cluster() -> None:
+    for name in builtin_names():
+        check_inventory(load_drill(name), load_cluster(DEMO))
+        check_instances(load_drill(name), ["VI_CLUSTER"])
+
+
+def test_an_instance_no_node_runs_is_refused() -> None:
+    book = parse_runbook("name: x\nsteps:\n  - say: a\n  - wait: {master: $master, "
+                         "instance: VI_TYPO, timeout: 3}\n", "<t>")
+    with pytest.raises(RunbookError, match=r"^<t>:4: steps\[1\]: no node runs the instance "
+                       r"'VI_TYPO' \(instances: VI_CLUSTER\)"):
+        check_instances(book, ["VI_CLUSTER"])
+    top = parse_runbook("name: x\ninstance: VI_2\nsteps: [say: a]\n", "<t>")
+    with pytest.raises(RunbookError, match=r"^<t>: instance: no node runs the instance 'VI_2'"):
+        check_instances(top, ["VI_CLUSTER"])

@@ -10,17 +10,19 @@ import json
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kaconsole.core.insight.anomalies import summarize
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.core.inventory.model import Cluster
+from kaconsole.drills.events import ConfirmRequest, DrillEvent, DrillRefused
 from kaconsole.drills.model import Runbook
-from kaconsole.drills.runbook import load_drill
-from kaconsole.drills.runner import ConfirmRequest, DrillEvent, DrillRefused, DrillRunner
-from kaconsole.engine.actions import Actions
-from kaconsole.engine.audit import AuditLog
+from kaconsole.drills.runbook import load_drill, parse_runbook
+from kaconsole.drills.runner import DrillRunner
+from kaconsole.engine.actions import ActionOutcome, ActionRequest, Actions
+from kaconsole.engine.audit import AuditError, AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.sim.cluster import DemoCluster, demo_sessions
 
@@ -177,3 +179,69 @@ async def test_an_abort_during_a_wait_keeps_what_the_wait_saw(rig: Rig) -> None:
     assert report.steps[0].evidence.startswith(
         "aborted by the operator; last seen: MASTER of VI_CLUSTER: node1 (")
     assert rig.audited() == []
+
+
+class FullOnce(AuditLog):
+    """A disk that fills up right after the first action ran: its completion is lost."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.full = True
+
+    def finished(self, action_id: str, **fields: Any) -> None:
+        if self.full:
+            self.full = False
+            raise AuditError(f"the audit log {self.path} cannot be written: No space left")
+        super().finished(action_id, **fields)
+
+
+async def test_an_action_whose_end_is_not_audited_fails_and_the_rollback_runs(rig: Rig) -> None:
+    actions = Actions(rig.cluster, rig.monitor.runner, FullOnce(rig.tmp / "audit.jsonl"))
+    runner = DrillRunner(load_drill("nginx-failover"), rig.monitor, actions,
+                         confirm=rig.confirm, report_path=rig.tmp / "r.json")
+    report = await runner.run()
+    assert report.result == "failed"
+    assert [s.status for s in report.steps[:4]] == ["passed", "passed", "failed", "skipped"]
+    assert "NOT AUDITED" in report.steps[2].evidence
+    assert rig.asked[-1].startswith("Run the rollback (5 steps)")
+    assert report.notes[-1] == "rollback passed"
+    assert rig.demo.world.vip_server() == "node1"
+
+
+async def test_an_error_after_an_action_still_offers_the_rollback(rig: Rig) -> None:
+    actions = Actions(rig.cluster, rig.monitor.runner, AuditLog(rig.tmp / "audit.jsonl"))
+    runner = DrillRunner(load_drill("nginx-failover"), rig.monitor, actions,
+                         confirm=rig.confirm, report_path=rig.tmp / "r.json")
+    real = actions.execute
+
+    async def ran_then_broke(request: ActionRequest, *, confirmed: bool) -> ActionOutcome:
+        await real(request, confirmed=confirmed)
+        raise OSError(28, "No space left on device")
+
+    actions.execute = ran_then_broke  # type: ignore[method-assign]
+    with pytest.raises(OSError, match="No space left"):
+        await runner.run()
+    assert rig.asked[-1].startswith("Run the rollback (5 steps)")
+    assert any(n.startswith("the drill stopped on an error: OSError") for n in runner.report.notes)
+    assert rig.saved()["result"] == "failed"
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("name: x\nsteps:\n  - action: {node: $master, service: nginx, verb: stop}\n"
+     "  - action: {node: nodeX, service: nginx, verb: start}\n",
+     "<t>:4: steps[1]: no node 'nodeX' in cluster demo"),
+    ("name: x\nsteps:\n  - action: {node: $master, service: nginx, verb: stop}\n"
+     "  - wait: {master: $backup, instance: VI_TYPO, timeout: 20}\n",
+     "<t>:4: steps[1]: no node runs the instance 'VI_TYPO'"),
+])
+async def test_unknown_names_are_refused_before_anything_runs(rig: Rig, text: str,
+                                                               why: str) -> None:
+    runner = rig.runner(parse_runbook(text, "<t>"), settle_timeout=30)
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(DrillRefused) as caught:
+        await runner.run()
+    assert str(caught.value).startswith(why), str(caught.value)
+    assert asyncio.get_running_loop().time() - started < 30  # not a timeout
+    assert rig.audited() == []
+    assert rig.asked == []
+    assert statuses(rig.saved()) == ["skipped", "skipped"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import subprocess
 import sys
 import time
@@ -67,7 +68,7 @@ def test_lab_lock_queues_other_runs_but_not_our_own_caller(tmp_path: Path) -> No
     # held by an unrelated process: we wait, then give up with a LabError naming the file
     holder = subprocess.Popen(["flock", "--no-fork", str(lock), "sleep", "30"])
     try:
-        time.sleep(0.3)
+        _until_held(lock)
         with pytest.raises(LabError, match="another lab run holds"), exclusive(0.5, lock):
             pass
     finally:
@@ -75,3 +76,17 @@ def test_lab_lock_queues_other_runs_but_not_our_own_caller(tmp_path: Path) -> No
         holder.wait()
     with exclusive(0.5, lock):
         pass
+
+
+def _until_held(lock: Path, deadline: float = 30.0) -> None:
+    """Wait until another process holds `lock` (evidence, not a guess at how long it takes)."""
+    give_up = time.monotonic() + deadline
+    with lock.open("a") as f:
+        while True:
+            try:
+                fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return
+            fcntl.flock(f, fcntl.LOCK_UN)
+            assert time.monotonic() < give_up, "the holder never took the lock"
+            time.sleep(0.05)

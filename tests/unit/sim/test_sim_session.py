@@ -69,7 +69,7 @@ async def test_the_monitor_sees_the_reference_failure_and_recovery(
     M, B, S = VrrpState.MASTER, VrrpState.BACKUP, VrrpState.STOP
     settled = await monitor.wait_for(
         lambda s: states(node1=M, node2=B)(s) and "192.168.10.100" in addresses(s, "node1"),
-        timeout=3,
+        timeout=30,
     )
     assert settled is not None
     assert "192.168.10.100" not in addresses(settled, "node2")
@@ -87,11 +87,11 @@ async def test_the_monitor_sees_the_reference_failure_and_recovery(
     nginx = cluster.nodes[0].services["nginx"]
     keepalived = cluster.nodes[0].services["keepalived"]
     assert await run(monitor, "node1", nginx.command("stop")) == 0
-    assert await monitor.wait_for(states(node1=S, node2=M), timeout=3) is not None
+    assert await monitor.wait_for(states(node1=S, node2=M), timeout=30) is not None
     assert await run(monitor, "node1", nginx.command("start")) == 0
     assert await run(monitor, "node1", keepalived.command("status")) == 3
     assert await run(monitor, "node1", keepalived.command("start")) == 0
-    assert await monitor.wait_for(states(node1=M, node2=B), timeout=3) is not None
+    assert await monitor.wait_for(states(node1=M, node2=B), timeout=30) is not None
 
     seq = [(t.node, t.to_state.value, t.cause) for t in monitor.state.transitions[before:]]
     assert seq == [

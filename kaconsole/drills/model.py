@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
+
+from kaconsole.engine.actions import Verb
 
 StepKind = Literal["say", "confirm", "action", "wait", "probe"]
 ConditionKind = Literal["master", "vip_on", "service", "no_anomaly", "single_master"]
-Verb = Literal["start", "stop", "restart", "drain", "undrain"]
 Preflight = Literal["failover", "none"]
 
 STEP_KINDS: tuple[StepKind, ...] = ("say", "confirm", "action", "wait", "probe")
-VERBS: tuple[Verb, ...] = ("start", "stop", "restart", "drain", "undrain")
+VERBS: tuple[Verb, ...] = get_args(Verb)
 SERVICE_STATES = ("running", "stopped")
 
 #: Roles a runbook may name instead of a node, resolved when the drill starts (see `roles.py`).

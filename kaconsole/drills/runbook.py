@@ -29,9 +29,9 @@ from kaconsole.drills.model import (
     Runbook,
     Step,
     StepKind,
-    Verb,
     roles_in,
 )
+from kaconsole.engine.actions import MAINTENANCE_VERBS, Verb
 from kaconsole.errors import InputError
 
 MAX_FILE_BYTES = 256 * 1024
@@ -286,7 +286,9 @@ def check_inventory(runbook: Runbook, cluster: Cluster) -> None:
     """
     nodes = {n.name: n for n in cluster.nodes}
     for key, step in _numbered(runbook):
-        refs = [(step.node, step.service)] + [(c.node, c.service) for c in step.conditions]
+        # drain/undrain write the node's track file: "maintenance" is no service to look up
+        service = None if step.verb in MAINTENANCE_VERBS else step.service
+        refs = [(step.node, service)] + [(c.node, c.service) for c in step.conditions]
         for ref, service in refs:
             if ref is None:
                 continue

@@ -64,16 +64,38 @@ class LogEvent:
     def to_json(self) -> dict[str, Any]:
         """The JSON object of `kaconsole logs parse` for this line."""
         ts = self.ts
-        return {
-            "line": self.line,
-            "ts": ts.isoformat() if ts is not None else None,
-            "host": self.host,
-            "pid": self.pid,
-            "kind": self.kind.value,
-            "instance": self.instance,
-            **self.fields,
-            "text": self.text,
-        }
+        return log_object(
+            self.kind, self.text, ts.isoformat() if ts is not None else None, self.host,
+            self.pid, self.instance, self.line, self.fields,
+        )  # fmt: skip
+
+
+#: Each kind's text, looked up: an enum's `.value` costs a descriptor call per line.
+_KIND_TEXT = {kind: kind.value for kind in LogKind}
+
+
+def log_object(
+    kind: LogKind,
+    text: str,
+    ts: str | None,
+    host: str | None,
+    pid: int | None,
+    instance: str | None,
+    line: int | None,
+    fields: dict[str, Any],
+) -> dict[str, Any]:
+    """A log line's JSON object: one layout for `LogEvent.to_json` and the parser's fast path
+    (`LogParser.feed_json`), so both print the same bytes."""
+    return {
+        "line": line,
+        "ts": ts,
+        "host": host,
+        "pid": pid,
+        "kind": _KIND_TEXT[kind],
+        "instance": instance,
+        **fields,
+        "text": text,
+    }
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
+import sys
 import time
 import urllib.request
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import asyncssh
 import pytest
@@ -31,11 +33,13 @@ class Lab:
 
     def ensure_up(self) -> None:
         """Give each test the lab's normal state, whatever an earlier test left: faults healed,
-        every service running, each VIP on node1 only; else a fresh lab."""
+        every service running, each VIP on node1 only; else a fresh lab with the same keepalived
+        builds (a mixed lab stays mixed)."""
         state = load(self.dir)
         if state is None or not all(nodes.is_node_init(n.init_pid) for n in state.node_states):
             self.state = control.up(self.dir, LabSpec())
             return
+        fresh = LabSpec(keepalived=dict(state.keepalived))
         self.state = state
         try:
             for node in state.node_states:
@@ -51,7 +55,7 @@ class Lab:
                     raise LabError("the VIPs did not settle on node1")
                 time.sleep(0.1)
         except LabError:
-            self.state = control.up(self.dir, LabSpec())
+            self.state = control.up(self.dir, fresh)
 
     @property
     def vip(self) -> str:
@@ -109,6 +113,19 @@ async def eventually(
             pytest.fail(f"timed out after {timeout} s waiting for {what}")
         await asyncio.sleep(0.2)
     return time.monotonic() - started
+
+
+def drill(lab: Lab, tmp: Path, name: str) -> tuple[int, dict[str, Any], str]:
+    """`kaconsole drill --yes --report`: exit status, the JSON report, the Markdown beside it."""
+    report = tmp / f"{Path(name).stem}.json"
+    env = {**os.environ, "KACONSOLE_AUDIT_LOG": str(tmp / "audit.jsonl")}
+    done = subprocess.run(
+        [sys.executable, "-m", "kaconsole", "drill", str(lab.dir / "cluster.yaml"), name,
+         "--yes", "--report", str(report)],
+        capture_output=True, text=True, timeout=120, check=False, env=env,
+    )  # fmt: skip
+    assert "Traceback" not in done.stderr, done.stderr
+    return done.returncode, json.loads(report.read_text()), report.with_suffix(".md").read_text()
 
 
 def unavailable(reason: str) -> NoReturn:

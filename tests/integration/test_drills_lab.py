@@ -8,13 +8,12 @@ import contextlib
 import json
 import os
 import signal
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from labkit import Lab, eventually
+from labkit import Lab, drill, eventually
 
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
@@ -27,19 +26,6 @@ from kaconsole.lab import faults
 
 pytestmark = pytest.mark.lab
 DATA = Path(__file__).resolve().parents[1] / "data" / "drills"
-
-
-def drill(lab: Lab, tmp: Path, name: str) -> tuple[int, dict[str, Any], str]:
-    """`kaconsole drill --yes --report`: exit status, the JSON report, the Markdown beside it."""
-    report = tmp / f"{Path(name).stem}.json"
-    env = {**os.environ, "KACONSOLE_AUDIT_LOG": str(tmp / "audit.jsonl")}
-    done = subprocess.run(
-        [sys.executable, "-m", "kaconsole", "drill", str(lab.dir / "cluster.yaml"), name,
-         "--yes", "--report", str(report)],
-        capture_output=True, text=True, timeout=90, check=False, env=env,
-    )  # fmt: skip
-    assert "Traceback" not in done.stderr, done.stderr
-    return done.returncode, json.loads(report.read_text()), report.with_suffix(".md").read_text()
 
 
 def statuses(report: dict[str, Any], section: str = "steps") -> list[tuple[str, str]]:

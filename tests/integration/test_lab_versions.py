@@ -16,18 +16,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labkit import Lab, eventually, unavailable
+from labkit import Lab, drill, eventually, unavailable
 
 from kaconsole.core.facts import ChannelStatus, DumpObserved, Fact
-from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.insight.anomalies import find_anomalies, summarize
+from kaconsole.core.insight.matrix import advert_matrix
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.engine.actions import ActionRequest, Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.engine.status import all_ready
+from kaconsole.engine.status import all_ready, take_status
 from kaconsole.errors import LabError
-from kaconsole.lab import build, configs, control
+from kaconsole.lab import build, configs, control, faults
 from kaconsole.lab.configs import LabSpec
+from kaconsole.transport.pollers import PollSettings
 from kaconsole.transport.session import NodeSession, SessionSettings
 
 pytestmark = pytest.mark.lab
@@ -102,7 +104,7 @@ async def test_the_new_nodes_moved_version_2_dump_is_read(mixed: Lab) -> None:
     facts: list[Fact] = []
     cluster = load_cluster(mixed.dir / "cluster.yaml")
     session = NodeSession(cluster.node("node2"), facts.append,
-                          SessionSettings(capture=False, dump_interval=0.5))
+                          SessionSettings(PollSettings(dump_interval=0.5), capture=False))
     task = asyncio.create_task(session.run())
 
     async def dumped() -> bool:
@@ -160,3 +162,68 @@ async def test_reference_failover_from_old_to_new_is_seen(mixed: Lab, tmp_path: 
     assert snap["nodes"][1]["instances"][0]["state"] == "MASTER"
     assert code == 1  # nginx (and by its script keepalived) stopped on node1
     assert {a["kind"] for a in snap["anomalies"]} == {"service_down"}
+
+
+@pytest.fixture
+def healed(mixed: Lab) -> Lab:
+    """The mixed lab with faults healed, services running and the VIP on node1 (as `lab` does
+    for the uniform one): the failover above leaves node1 stopped."""
+    mixed.ensure_up()
+    return mixed
+
+
+async def test_split_brain_is_blamed_on_the_deaf_new_node(healed: Lab, tmp_path: Path) -> None:
+    """node2 (2.3.3) drops VRRP in input: the same matrix, cause and drill verdict as uniform."""
+    faults.apply(healed.dir, "node2", "vrrp-deaf")
+    try:
+        await eventually("VIP on both", lambda: healed.holders_are(["node1", "node2"]), 15)
+        state = await take_status(load_cluster(healed.dir / "cluster.yaml"))
+        m = advert_matrix(state, INSTANCE)
+        assert m is not None
+        c12, c21 = m.cell("node1", "node2"), m.cell("node2", "node1")
+        assert c12 is not None
+        assert c21 is not None
+        assert (c12.priority, c12.rate, c12.received) == (100, "ok", True)
+        assert (c21.priority, c21.rate, c21.received) == (120, "ok", False)
+        assert (
+            "node1 hears node2; node2 does not hear node1: look at node2's input filter for "
+            "protocol 112"
+        ) in m.losses
+        (split,) = [a for a in find_anomalies(state) if a.kind == "split_brain"]
+        assert split.extra["likely_cause"] == "vrrp_blocked"
+        assert "VRRP is dropped on node2 (firewall)" in split.message
+        assert "dropped on node1" not in split.message
+        code, report, _ = drill(healed, tmp_path, "split-brain-check")
+        assert (code, report["result"]) == (1, "failed"), report
+        assert report["steps"][1]["status"] == "failed"
+        assert "node1, node2" in report["steps"][1]["evidence"]
+    finally:
+        faults.heal(healed.dir, "node2")
+    await eventually("VIP on node1 alone", lambda: healed.holders_are(["node1"]), 15)
+
+
+async def test_nginx_failover_then_recovery_drills(healed: Lab, tmp_path: Path) -> None:
+    """From the 2.2.7 MASTER to the 2.3.3 BACKUP and back, with the uniform cluster's report."""
+    await eventually("VIP on node1", lambda: healed.holders_are(["node1"]), 15)
+    code, report, md = drill(healed, tmp_path, "nginx-failover")
+    assert (code, report["result"]) == (0, "passed"), report
+    assert [(s["kind"], s["status"]) for s in report["steps"]] == [
+        ("say", "passed"), ("confirm", "passed"), ("action", "passed"), ("wait", "passed"),
+        ("probe", "passed"), ("wait", "passed"), ("say", "passed")]  # fmt: skip
+    assert report["roles"] == {"$master": "node1", "$backup": "node2"}
+    assert (report["old_master"], report["new_master"]) == ("node1", "node2")
+    assert report["failover_basis"] == "http"
+    assert 0.5 < report["failover_seconds"] < 12  # loose: probes run late on a loaded machine
+    assert 0 <= report["client_outage_seconds"] <= report["failover_seconds"]
+    assert report["expected_master_down_seconds"] == pytest.approx(3.609, abs=0.01)
+    assert report["new_master_first_advert_seconds"] is not None
+    assert "'node2'" in report["steps"][4]["evidence"]
+    assert "PASSED" in md
+    assert await healed.vip_holders() == ["node2"]
+
+    code, report, _ = drill(healed, tmp_path, "recovery")
+    assert (code, report["result"]) == (0, "passed"), report
+    assert report["roles"]["$failed"] == "node1"
+    assert report["new_master"] == "node1"
+    assert report["failover_seconds"] is not None
+    await eventually("VIP back on node1", lambda: healed.holders_are(["node1"]), 15)

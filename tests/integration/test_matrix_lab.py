@@ -8,14 +8,10 @@ Every change is undone: faults healed, the maintenance file back to 0.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
-from labkit import Lab, eventually
+from labkit import Lab, drill, eventually
 
 from kaconsole.core.insight.anomalies import find_anomalies
 from kaconsole.core.insight.matrix import AdvertMatrix, advert_matrix
@@ -96,18 +92,6 @@ async def test_node1_dropping_is_silent_until_node2_sends_then_named(lab: Lab) -
     await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 15)
 
 
-def _drill(lab: Lab, tmp: Path, name: str) -> tuple[int, dict[str, Any]]:
-    report = tmp / f"{name}.json"
-    env = {**os.environ, "KACONSOLE_AUDIT_LOG": str(tmp / "audit.jsonl")}
-    done = subprocess.run(
-        [sys.executable, "-m", "kaconsole", "drill", str(lab.dir / "cluster.yaml"), name,
-         "--yes", "--report", str(report)],
-        capture_output=True, text=True, timeout=120, check=False, env=env,
-    )  # fmt: skip
-    assert "Traceback" not in done.stderr, done.stderr
-    return done.returncode, json.loads(report.read_text())
-
-
 async def test_maintenance_drill_moves_the_vip_without_a_failed_probe(
     lab: Lab, tmp_path: Path
 ) -> None:
@@ -120,7 +104,7 @@ async def test_maintenance_drill_moves_the_vip_without_a_failed_probe(
 
     await eventually("clients served by node1", served, 30)
     try:
-        code, report = _drill(lab, tmp_path, "maintenance")
+        code, report, _ = drill(lab, tmp_path, "maintenance")
         assert (code, report["result"]) == (0, "passed"), report
         assert report["roles"] == {"$master": "node1", "$backup": "node2", "$home": "node1"}
         actions = [s for s in report["steps"] if s["kind"] == "action"]

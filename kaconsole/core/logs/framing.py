@@ -83,6 +83,8 @@ class Frame(NamedTuple):
 
 
 _IDENTS = ("Keepalived", "keepalived", "KEEPALIVED")
+# Frame(...) runs a Python __new__ with defaults; the tuple's own is a C call, a line's worth
+_new = tuple.__new__
 
 
 def is_keepalived(program: str) -> bool:
@@ -136,12 +138,13 @@ def split_line(raw: str, *, year: int | None = None) -> Frame | None:
                 if not program.startswith(_IDENTS):  # the common case, checked before the time
                     return None
                 ts = _time(stamp, _this_year() if year is None else year, _syslog_time)
-                return Frame(ts, host, int(pid) if pid else None, program, message, ts is None)
+                return _new(Frame, (ts, host, int(pid) if pid else None, program, message,
+                                    ts is None))  # fmt: skip
         elif head in WEEKDAYS:
             m = _CONSOLE.match(line)
             if m:
                 ts = _time(m[1], 0, _console_time)
-                return Frame(ts, None, None, None, m[2], ts is None)
+                return _new(Frame, (ts, None, None, None, m[2], ts is None))
             m = _FULL.match(line)
             if m:
                 stamp, host, program, pid, message = m.groups()
@@ -216,12 +219,23 @@ def _at(year: int, month: int, day: int, hms: str, frac: str) -> datetime | None
         return None
 
 
+_SECONDS: dict[int, datetime | None] = {}
+
+
 def _epoch(seconds: int, micros: int) -> datetime | None:
+    """Epoch time as this host's local time, to merge with syslog lines that carry no zone;
+    each second converted once (a microsecond's worth of time zone lookup)."""
     try:
-        # this host's local time, to merge with syslog lines that carry no zone
-        return datetime.fromtimestamp(seconds).replace(microsecond=micros)  # noqa: DTZ006
-    except (ValueError, OverflowError, OSError):
-        return None
+        base = _SECONDS[seconds]
+    except KeyError:
+        if len(_SECONDS) >= 4096:
+            _SECONDS.clear()
+        try:
+            base = datetime.fromtimestamp(seconds)  # noqa: DTZ006
+        except (ValueError, OverflowError, OSError):
+            base = None
+        _SECONDS[seconds] = base
+    return None if base is None else base.replace(microsecond=micros)
 
 
 def _framed(
@@ -234,9 +248,10 @@ def _framed(
     stamped: bool = True,
 ) -> Frame | None:
     """The frame of a syslog-style line; None for another program's line."""
-    if not is_keepalived(program):
+    if not program.startswith(_IDENTS):
         return None
-    return Frame(ts, host, int(pid) if pid else None, program, message, stamped and ts is None)
+    return _new(Frame, (ts, host, int(pid) if pid else None, program, message,
+                        stamped and ts is None))  # fmt: skip
 
 
 def _rfc5424(line: str) -> Frame | None:
@@ -269,14 +284,14 @@ def _journal_json(line: str) -> Frame | None:
     if micros is not None and micros >= 0:
         ts = _epoch(micros // 1_000_000, micros % 1_000_000)
     pid = _field(entry, "_PID") or _field(entry, "SYSLOG_PID")
-    return Frame(
+    return _new(Frame, (
         ts,
         _field(entry, "_HOSTNAME"),
         ascii_int(pid) if pid else None,
         program,
         message.rstrip("\n"),
         micros is not None and ts is None,
-    )
+    ))  # fmt: skip
 
 
 def _field(entry: dict[str, Any], name: str) -> str | None:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
 
-from kaconsole.core.events import LogEvent, LogKind
+from kaconsole.core.events import LogEvent, LogKind, log_object
 from kaconsole.core.logs.bounds import MAX_LINE
-from kaconsole.core.logs.framing import split_line
-from kaconsole.core.logs.wording import FAULT_REASON, classify
+from kaconsole.core.logs.framing import Frame, split_line
+from kaconsole.core.logs.wording import FAULT_REASON, Fields, classify
 from kaconsole.core.redact import redact_text
 
 # only text with one of these words can hold a secret: the rest skips the redactor
@@ -25,7 +27,26 @@ _MAX_REASONS = 1024
 
 def redact(message: str) -> str:
     """`message` with any secret keepalived may log (auth_pass, Password = ...) as "***"."""
-    return redact_text(message) if _SECRET_HINT.search(message) else message
+    if message.isascii():  # lower() then `in` is ten times the regex's speed, same answer
+        low = message.lower()
+        hinted = "pass" in low or "auth" in low or "key" in low or "secret" in low
+    else:  # IGNORECASE also folds non-ASCII letters (the Kelvin sign is a k)
+        hinted = _SECRET_HINT.search(message) is not None
+    return redact_text(message) if hinted else message
+
+
+_ISO: dict[datetime, str] = {}
+
+
+def iso_text(ts: datetime) -> str:
+    """`ts.isoformat()`, remembered: a log repeats each time over many lines."""
+    try:
+        return _ISO[ts]
+    except KeyError:
+        if len(_ISO) >= 4096:
+            _ISO.clear()
+        text = _ISO[ts] = ts.isoformat()
+        return text
 
 
 def utf8_length(text: str) -> int:
@@ -54,26 +75,47 @@ class LogParser:
 
         `cut` counts bytes the reader already left off this line (see text readers).
         """
+        parts = self._parts(raw, cut)
+        if parts is None:
+            return None
+        frame, kind, instance, fields = parts
+        return LogEvent(
+            kind, redact(frame.message), frame.ts, frame.host, frame.pid, instance, line, fields
+        )
+
+    def feed_json(self, raw: str, line: int | None = None, cut: int = 0) -> dict[str, Any] | None:
+        """`feed(raw, line, cut).to_json()` without the event in between: the same framing,
+        wording and layout, cheaper per line for `logs parse --json`."""
+        parts = self._parts(raw, cut)
+        if parts is None:
+            return None
+        frame, kind, instance, fields = parts
+        ts = frame.ts
+        return log_object(
+            kind, redact(frame.message), None if ts is None else iso_text(ts), frame.host,
+            frame.pid, instance, line, fields,
+        )  # fmt: skip
+
+    def _parts(self, raw: str, cut: int) -> tuple[Frame, LogKind, str | None, Fields] | None:
+        """One line framed and classified, FAULT reasons carried: what both feeds share."""
         if len(raw) > MAX_LINE:
             cut += utf8_length(raw[MAX_LINE:])
             raw = raw[:MAX_LINE]
         frame = split_line(raw, year=self.year)
         if frame is None:
             return None
-        ts, host, pid, _, message, unreadable = frame
-        kind, instance, fields = classify(message)
+        kind, instance, fields = classify(frame.message)
         if kind is LogKind.OTHER and fields.get("tag") == FAULT_REASON:
             if len(self._reasons) >= _MAX_REASONS:
                 self._reasons.clear()
             self._reasons[instance] = fields["reason"]
         elif kind is LogKind.STATE and fields.get("startup") and instance in self._reasons:
             fields["reason"] = self._reasons.pop(instance)
-        if unreadable:
+        if frame.unreadable:
             fields["ts_unreadable"] = True
         if cut:
             fields["cut"] = cut
-        return LogEvent(kind, redact(message), ts, host, pid, instance, line, fields)
-
+        return frame, kind, instance, fields
 
     def events(self, lines: Iterable[tuple[str, int]]) -> Iterator[LogEvent]:
         """Events of keepalived's lines among (line, bytes cut) pairs, numbered from 1."""

@@ -13,12 +13,12 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
-from labkit import Lab, unavailable
 
 from kaconsole.errors import LabError
 from kaconsole.lab import control
 from kaconsole.lab.configs import LabSpec
 from kaconsole.lab.registry import exclusive
+from tests.kits.lab import Lab, unavailable
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labkit import Lab, eventually
 
 from kaconsole.lab.configs import KEEPALIVED_CONF, SCRIPT_PATH, SERVICES, SVC_IF
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 

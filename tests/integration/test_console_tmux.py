@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from labkit import Lab, eventually
 
 from kaconsole.cli import COMMANDS
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 #: Deadline for anything the screen or the lab must show: generous, as a loaded machine is slow;

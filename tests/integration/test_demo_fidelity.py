@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from labkit import Lab
 
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import AdvertSeen, DumpObserved, Fact, LogSeen
@@ -29,6 +28,7 @@ from kaconsole.core.inventory.model import Cluster, Node
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.monitor import ClusterMonitor, Session, SessionFactory, Sink, ssh_sessions
 from kaconsole.sim.cluster import demo_sessions
+from tests.kits.lab import Lab
 
 pytestmark = pytest.mark.lab
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labkit import Lab, drill, eventually
 
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
@@ -23,6 +22,7 @@ from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.lab import faults
+from tests.kits.lab import Lab, drill, eventually
 
 pytestmark = pytest.mark.lab
 DATA = Path(__file__).resolve().parents[1] / "data" / "drills"

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labkit import Lab, eventually
 
 from kaconsole.core.insight.anomalies import find_anomalies, summarize
 from kaconsole.core.insight.explain import explain, operator_actions
@@ -33,6 +32,7 @@ from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.status import all_ready, take_status
 from kaconsole.lab import faults
 from kaconsole.lab.configs import KEEPALIVED_CONF, SCRIPT_PATH, SERVICES
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 INSTANCE = "VI_CLUSTER"

@@ -9,9 +9,9 @@ import sys
 from typing import Any
 
 import pytest
-from labkit import Lab, eventually
 
 from kaconsole.lab import faults
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 import yaml
-from labkit import Lab, eventually
 
 from kaconsole.lab.configs import SERVICES
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 

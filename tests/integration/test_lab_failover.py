@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from labkit import Lab, eventually
+
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 

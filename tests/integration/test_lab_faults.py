@@ -12,9 +12,9 @@ from contextlib import asynccontextmanager
 
 import asyncssh
 import pytest
-from labkit import Lab, eventually
 
 from kaconsole.lab import faults
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 

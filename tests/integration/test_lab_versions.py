@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labkit import Lab, drill, eventually, unavailable
 
 from kaconsole.core.facts import ChannelStatus, DumpObserved, Fact
 from kaconsole.core.insight.anomalies import find_anomalies, summarize
@@ -31,6 +30,7 @@ from kaconsole.lab import build, configs, control, faults
 from kaconsole.lab.configs import LabSpec
 from kaconsole.transport.pollers import PollSettings
 from kaconsole.transport.session import NodeSession, SessionSettings
+from tests.kits.lab import Lab, drill, eventually, unavailable
 
 pytestmark = pytest.mark.lab
 NEW = "2.3.3"

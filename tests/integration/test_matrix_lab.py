@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import pytest
-from labkit import Lab, drill, eventually
 
 from kaconsole.core.insight.anomalies import find_anomalies
 from kaconsole.core.insight.matrix import AdvertMatrix, advert_matrix
@@ -20,6 +19,7 @@ from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.status import take_status
 from kaconsole.lab import faults
 from kaconsole.lab.configs import MAINTENANCE_FILE
+from tests.kits.lab import Lab, drill, eventually
 
 pytestmark = pytest.mark.lab
 INSTANCE = "VI_CLUSTER"

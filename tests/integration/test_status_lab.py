@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from labkit import Lab, eventually
 
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.insight.anomalies import find_anomalies, summarize
@@ -24,6 +23,7 @@ from kaconsole.engine.status import all_ready, take_status
 from kaconsole.errors import HostKeyError
 from kaconsole.lab import faults, nodes
 from kaconsole.transport.ssh import connect
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 INSTANCE = "VI_CLUSTER"

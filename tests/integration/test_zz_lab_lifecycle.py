@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-from labkit import Lab, leftovers
 
 from kaconsole.lab import control, netns, nodes
+from tests.kits.lab import Lab, leftovers
 
 pytestmark = pytest.mark.lab
 

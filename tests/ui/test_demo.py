@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uikit import until
-
 from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.cluster import demo_cluster, demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.widgets.node_table import NodeList
+from tests.kits.ui import until
 
 
 def _states(app: KaConsoleApp) -> dict[str, str]:

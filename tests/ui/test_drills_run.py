@@ -13,7 +13,6 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
-from uikit import until
 
 from kaconsole.drills.runbook import builtin_names, parse_runbook
 from kaconsole.engine.audit import AuditLog
@@ -22,6 +21,7 @@ from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME, DrillRun, start_drill
 from kaconsole.ui.screens.drills import Drills
+from tests.kits.ui import until
 
 SIZE = (140, 45)
 

@@ -11,12 +11,12 @@ from typing import Any
 
 from test_drills_view import NOW, midrun
 from textual.pilot import Pilot
-from uikit import SECRET, console, until
 
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
 from kaconsole.drills.runbook import load_drill
 from kaconsole.drills.runner import DrillRunner
 from kaconsole.ui.screens.drill_run import DrillRun, DrillUpdated
+from tests.kits.ui import SECRET, console, until
 
 SIZE = (130, 42)
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import ContentSwitcher, Static
-from uikit import SECRET, console, lab_facts, runner, until
 
 from kaconsole.core.state.model import initial_state
 from kaconsole.core.state.reduce import fold
 from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
+from tests.kits.ui import SECRET, console, lab_facts, runner, until
 
 SIZE = (160, 50)
 
@@ -108,7 +108,7 @@ def test_the_state_diagram_carries_the_cause_chain(data_dir: Path) -> None:
     from kaconsole.core.facts import ServiceObserved, ServiceState
     from kaconsole.core.insight.anomalies import summarize
     from kaconsole.ui.present.diagram import diagram
-    from tests.unit.core.test_state_lab_logs import lab_facts as recorded
+    from tests.kits.facts import lab_facts as recorded
 
     state = initial_state("lab", [("node1", "198.51.100.11"), ("node2", "198.51.100.12")])
     for fact in recorded(data_dir):

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from textual.message import Message
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
-from uikit import SECRET, console, lab_facts, runner, until
 
 from kaconsole.core.facts import ServiceObserved, ServiceState
 from kaconsole.ui.keymap import MAIN
@@ -19,6 +18,7 @@ from kaconsole.ui.screens.help import Help
 from kaconsole.ui.screens.node_actions import NodeActions
 from kaconsole.ui.widgets.node_table import NodeList
 from kaconsole.ui.widgets.ring_pane import RingPane
+from tests.kits.ui import SECRET, console, lab_facts, runner, until
 
 SIZE = (140, 45)
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.widgets import Static
-from uikit import console
 
 from kaconsole.ui.widgets.advert_matrix import AdvertMatrixScreen
+from tests.kits.ui import console
 
 SIZE = (140, 45)
 

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from uikit import SECRET, cluster, lab_facts, monitor_with
 
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import ChannelStatus, Reachability, ServiceObserved, ServiceState
@@ -22,6 +21,7 @@ from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.present.nodes import banner, columns, degraded, header_lines, node_rows
 from kaconsole.ui.present.panes import advert_line, log_line, log_role
 from kaconsole.ui.themes import DEFAULTS
+from tests.kits.ui import SECRET, cluster, lab_facts, monitor_with
 
 
 def steady() -> ClusterState:

@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from uikit import SECRET, console, lab_facts, until
 
 from kaconsole.ui.themes import ORDER
+from tests.kits.ui import SECRET, console, lab_facts, until
 
 SIZE = (130, 42)
 SNAPSHOTS = Path(__file__).parent / "__snapshots__" / "test_snapshots"

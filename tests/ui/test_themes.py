@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from uikit import console
 
 from kaconsole.errors import InputError
 from kaconsole.ui.app import make_app
 from kaconsole.ui.themes import DEFAULTS, ORDER, load_theme, load_themes
+from tests.kits.ui import console
 
 
 def test_builtin_themes_in_order_with_every_role() -> None:

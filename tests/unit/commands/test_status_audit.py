@@ -12,7 +12,7 @@ from kaconsole.commands.status import audited
 from kaconsole.core.insight.anomalies import summaries
 from kaconsole.core.state.model import initial_state
 from kaconsole.core.state.reduce import fold
-from tests.unit.core.test_state_lab_logs import lab_facts
+from tests.kits.facts import lab_facts
 
 
 def _entry(at: float, action: str) -> str:

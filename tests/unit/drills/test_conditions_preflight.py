@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from statekit import ADDR, cluster, healthy
-
 from kaconsole.drills.conditions import check
 from kaconsole.drills.model import Condition
 from kaconsole.drills.preflight import (
@@ -13,6 +11,7 @@ from kaconsole.drills.preflight import (
     resolve_roles,
     settled,
 )
+from tests.kits.drillstate import ADDR, cluster, healthy
 
 
 def test_roles_on_a_healthy_pair() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from kaconsole.core.logs.framing import WEEKDAYS, Frame, split_line
 
-LOGS = Path(__file__).parents[2] / "data" / "logs"
+LOGS = Path(__file__).parents[3] / "data" / "logs"
 MSG = "(VI_CLUSTER) Entering MASTER STATE"
 AT = datetime(2026, 11, 24, 16, 13, 10)
 

@@ -14,7 +14,7 @@ import pytest
 
 from kaconsole.core.logs.months import LOCAL, month_number
 from kaconsole.core.logs.parse import parse_line
-from tests.unit.core.test_log_formats import state_lines
+from tests.kits.logformats import state_lines
 
 AT = datetime(2026, 11, 24, 16, 13, 10)
 #: November as `journalctl` prints it (%b) under LANG=ru_RU.UTF-8, zh_CN.UTF-8, ko_KR.UTF-8

@@ -14,7 +14,7 @@ from kaconsole.core.inventory.load import load_cluster, parse_cluster
 from kaconsole.core.inventory.model import DEFAULT_KEEPALIVED_CONF, MAX_FILE_BYTES, Cluster
 from kaconsole.errors import InventoryError
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 DATA = ROOT / "tests" / "data" / "inventory"
 BAD = sorted((DATA / "bad").glob("*.yaml"))
 HOME = os.path.expanduser("~")

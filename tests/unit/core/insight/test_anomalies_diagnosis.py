@@ -27,9 +27,17 @@ from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import fold
 from kaconsole.core.wire.advert import decode
 from kaconsole.core.wire.pcap import PcapStream
-from tests.unit.core.test_causes_chain import _console
-from tests.unit.core.test_state import ADDR, addrs, advert, entered, log, started_pair
-from tests.unit.core.test_state_lab_logs import lab_facts
+from tests.kits.facts import (
+    ADDR,
+    addrs,
+    advert,
+    entered,
+    lab_facts,
+    log,
+    started_pair,
+    unicast_conf,
+)
+from tests.kits.facts import console_facts as _console
 
 
 def _split(state: ClusterState) -> dict[str, object]:
@@ -59,15 +67,6 @@ def test_both_master_without_evidence_is_unknown() -> None:
     assert _split(state)["cause"] == "unknown"
 
 
-def _conf(peer: str | None, src: str | None) -> str:
-    uni = ""
-    if peer:
-        uni = f" unicast_src_ip {src}\n" if src else ""
-        uni += f" unicast_peer {{\n {peer}\n }}\n"
-    return (
-        "vrrp_instance VI_1 {\n interface eth1\n virtual_router_id 51\n priority 100\n"
-        f"{uni} virtual_ipaddress {{\n 192.0.2.100\n }}\n}}\n"
-    )
 
 
 def _unicast(conf1: str, conf2: str) -> ClusterState:
@@ -79,7 +78,8 @@ def _unicast(conf1: str, conf2: str) -> ClusterState:
 
 
 def test_unicast_peer_that_does_not_list_the_other_node() -> None:
-    state = _unicast(_conf("192.0.2.99", "192.0.2.11"), _conf("192.0.2.11", "192.0.2.12"))
+    state = _unicast(unicast_conf("192.0.2.99", "192.0.2.11"),
+                     unicast_conf("192.0.2.11", "192.0.2.12"))
     split = _split(state)
     assert split["cause"] == "unicast_mismatch"
     assert "node1's unicast_peer (192.0.2.99) does not list node2's address" in str(
@@ -88,12 +88,13 @@ def test_unicast_peer_that_does_not_list_the_other_node() -> None:
 
 
 def test_unicast_against_multicast() -> None:
-    state = _unicast(_conf("192.0.2.12", "192.0.2.11"), _conf(None, None))
+    state = _unicast(unicast_conf("192.0.2.12", "192.0.2.11"), unicast_conf(None, None))
     assert _split(state)["cause"] == "unicast_mismatch"
 
 
 def test_matching_unicast_peers_are_not_blamed() -> None:
-    state = _unicast(_conf("192.0.2.12", "192.0.2.11"), _conf("192.0.2.11", "192.0.2.12"))
+    state = _unicast(unicast_conf("192.0.2.12", "192.0.2.11"),
+                     unicast_conf("192.0.2.11", "192.0.2.12"))
     assert _split(state)["cause"] == "unknown"
 
 

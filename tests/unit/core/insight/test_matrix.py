@@ -7,7 +7,7 @@ from kaconsole.core.insight.anomalies import find_anomalies
 from kaconsole.core.insight.matrix import advert_matrix
 from kaconsole.core.state.model import ClusterState
 from kaconsole.core.state.reduce import fold
-from tests.unit.core.test_state import ADDR, addrs, advert, entered, log, started_pair
+from tests.kits.facts import ADDR, addrs, advert, entered, log, started_pair
 
 
 def _deaf(deaf: str, loud: str, deaf_prio: int, loud_prio: int) -> ClusterState:
@@ -111,7 +111,7 @@ def test_output_drop_reads_as_never_reaching_the_wire() -> None:
 def test_unicast_peer_missing_the_listener_is_named() -> None:
     from kaconsole.core.conf.parse import parse_config
     from kaconsole.core.facts import ConfigObserved
-    from tests.unit.core.test_anomalies_diagnosis import _conf
+    from tests.kits.facts import unicast_conf as _conf
 
     state = fold(started_pair(), [
         ConfigObserved.of("node1", parse_config(_conf("192.0.2.99", "192.0.2.11")), 6.5),

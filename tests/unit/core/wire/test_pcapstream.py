@@ -13,7 +13,7 @@ from scapy.utils import rdpcap
 
 from kaconsole.core.wire.pcap import MAX_RECORD, PcapStream, Record
 
-PCAP_DIR = Path(__file__).parents[2] / "data" / "pcap"
+PCAP_DIR = Path(__file__).parents[3] / "data" / "pcap"
 CAPTURES = sorted(PCAP_DIR.glob("*.pcap*"))
 CLASSIC = [p for p in CAPTURES if p.suffix == ".pcap"]
 

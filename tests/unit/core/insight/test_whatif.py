@@ -9,7 +9,7 @@ from kaconsole.core.facts import ConfigObserved
 from kaconsole.core.insight.whatif import whatif, whatif_lines
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import fold
-from tests.unit.core.test_state_lab_logs import folded
+from tests.kits.facts import folded
 
 
 def _lab(data_dir: Path, weight: int = -20) -> ClusterState:

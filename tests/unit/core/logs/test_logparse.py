@@ -13,7 +13,7 @@ from kaconsole.core.events import LogEvent, LogKind
 from kaconsole.core.logs.parse import parse_line, parse_lines
 from kaconsole.core.logs.wording import classify
 
-LOGS = Path(__file__).parents[2] / "data" / "logs"
+LOGS = Path(__file__).parents[3] / "data" / "logs"
 K = LogKind
 
 # (message, kind, instance, fields): wording from keepalived's source, see logparse's table

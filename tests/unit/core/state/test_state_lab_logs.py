@@ -8,31 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaconsole.core.conf.parse import parse_config
-from kaconsole.core.facts import ConfigObserved, Fact, LogSeen
 from kaconsole.core.insight.anomalies import find_anomalies, summarize
-from kaconsole.core.logs.parse import parse_lines
-from kaconsole.core.state.model import ClusterState, initial_state
+from kaconsole.core.state.model import initial_state
 from kaconsole.core.state.reduce import fold
-
-
-def lab_facts(data_dir: Path) -> list[Fact]:
-    facts: list[tuple[float, int, Fact]] = []
-    for node in ("node1", "node2"):
-        conf = parse_config((data_dir / "lab" / f"{node}-keepalived.conf").read_text())
-        facts.append((0.0, 0, ConfigObserved.of(node, conf, 0.0)))
-        lines = (data_dir / "lab" / f"{node}-keepalived.log").read_text().splitlines()
-        for event in parse_lines(lines):
-            assert event.ts is not None
-            facts.append((event.ts.timestamp(), event.line or 0, LogSeen(node, event)))
-    facts.sort(key=lambda f: (f[0], f[1]))
-    return [f for _, _, f in facts]
-
-
-def folded(data_dir: Path) -> tuple[ClusterState, list[Fact]]:
-    state = initial_state("lab", [("node1", "198.51.100.11"), ("node2", "198.51.100.12")])
-    facts = lab_facts(data_dir)
-    return fold(state, facts), facts
+from tests.kits.facts import folded, lab_facts
 
 
 def test_transitions_and_causes_of_the_whole_run(data_dir: Path) -> None:

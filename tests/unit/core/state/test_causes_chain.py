@@ -21,8 +21,7 @@ from kaconsole.core.insight.snapshot import snapshot_json
 from kaconsole.core.logs.parse import parse_lines
 from kaconsole.core.state.model import ClusterState, Transition, initial_state
 from kaconsole.core.state.reduce import fold
-from tests.unit.core.test_state import advert, entered, log, started_pair
-from tests.unit.core.test_state_lab_logs import lab_facts
+from tests.kits.facts import advert, console_facts, entered, lab_facts, log, started_pair
 
 NODES = [("node1", "198.51.100.11"), ("node2", "198.51.100.12")]
 
@@ -106,20 +105,11 @@ def test_the_stop_itself_carries_its_upstream(data_dir: Path) -> None:
     assert why.chain == ("operator ran `stop keepalived` on node1 (audit log)", "Stopping")
 
 
-def _console(data_dir: Path, scenario: str, nodes: str) -> list[Fact]:
-    facts: list[tuple[float, int, Fact]] = []
-    for n in nodes:
-        text = (data_dir / "logs" / f"console-{scenario}-{n}.log").read_text()
-        for ev in parse_lines(text.splitlines()):
-            assert ev.ts is not None
-            facts.append((ev.ts.timestamp(), ev.line or 0, LogSeen(n, ev)))
-    facts.sort(key=lambda f: (f[0], f[1]))
-    return [f for _, _, f in facts]
 
 
 def _run(data_dir: Path, scenario: str, nodes: str) -> ClusterState:
     start = initial_state(scenario, [(n, f"192.0.2.{11 + i}") for i, n in enumerate(nodes)])
-    return fold(start, _console(data_dir, scenario, nodes))
+    return fold(start, console_facts(data_dir, scenario, nodes))
 
 
 def test_weight_drop_below_the_peer_is_script_failed(data_dir: Path) -> None:
@@ -133,7 +123,7 @@ def test_weight_drop_to_a_tie_moves_nothing(data_dir: Path) -> None:
     state = fold(initial_state("tie", [("a", "192.0.2.11"), ("b", "192.0.2.12")]), [])
     moved_after_drop: list[Transition] = []
     dropped = None
-    for fact in _console(data_dir, "tie", "ab"):
+    for fact in console_facts(data_dir, "tie", "ab"):
         assert isinstance(fact, LogSeen)
         if dropped and fact.event.kind.value in ("daemon", "sent_zero", "advert_zero"):
             break  # the capture ends by stopping both nodes

@@ -15,7 +15,7 @@ from kaconsole.core.state.reduce import fold
 from kaconsole.engine.maintenance import maintenance_request
 from kaconsole.errors import ActionRefused
 from kaconsole.lab.configs import LabSpec, keepalived_conf
-from tests.unit.core.test_state import started_pair
+from tests.kits.facts import started_pair
 
 
 def _with_lab_configs(nopreempt: bool = False) -> ClusterState:

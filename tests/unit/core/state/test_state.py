@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from kaconsole.core.conf.parse import parse_config
-from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
+from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import (
-    AddressesObserved,
-    AdvertSeen,
     ConfigObserved,
     DumpInstance,
     DumpObserved,
     Fact,
     InstanceSpec,
-    LogSeen,
     ProbeResult,
     Reachability,
     ServiceObserved,
@@ -27,59 +23,7 @@ from kaconsole.core.insight.anomalies import find_anomalies, summarize
 from kaconsole.core.insight.snapshot import snapshot_json
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import fold, reduce
-
-T0 = datetime(2026, 11, 24, 16, 13, 0)
-VIP = "192.0.2.100"
-ADDR = {"node1": "192.0.2.11", "node2": "192.0.2.12"}
-SPECS = {
-    "node1": InstanceSpec("VI_1", 51, 120, vips=(VIP,)),
-    "node2": InstanceSpec("VI_1", 51, 100, vips=(VIP,)),
-}
-
-
-def at(seconds: float) -> float:
-    return (T0 + timedelta(seconds=seconds)).timestamp()
-
-
-def log(node: str, s: float, kind: LogKind, instance: str | None = "VI_1", **fields: Any) -> Fact:
-    return LogSeen(
-        node, LogEvent(kind, "...", T0 + timedelta(seconds=s), node, 1, instance, None, fields)
-    )
-
-
-def entered(node: str, s: float, state: str) -> Fact:
-    return log(node, s, LogKind.STATE, state=state)
-
-
-def addrs(node: str, s: float, vip: bool) -> Fact:
-    extra = {VIP} if vip else set()
-    return AddressesObserved(node, frozenset({ADDR[node], *extra}), at(s))
-
-
-def advert(node: str, s: float, src: str, priority: int) -> Fact:
-    adv = Advert(at(s), ADDR[src], "224.0.0.18", 2, 51, priority, 1.0, "simple", (VIP,), 255)
-    return AdvertSeen(node, adv)
-
-
-def started_pair() -> ClusterState:
-    state = initial_state("lab", [("node1", "198.51.100.11"), ("node2", "198.51.100.12")])
-    facts: list[Fact] = []
-    for node in ("node1", "node2"):
-        facts += [
-            ConfigObserved(node, (SPECS[node],), at(0)),
-            Reachability(node, True, at(0)),
-            ServiceObserved(node, "nginx", ServiceState.RUNNING, at(0)),
-            ServiceObserved(node, "keepalived", ServiceState.RUNNING, at(0)),
-            log(node, 0, LogKind.DAEMON, None, action="start"),
-            entered(node, 0.1, "BACKUP"),
-        ]
-    facts += [
-        entered("node1", 3.7, "MASTER"),
-        addrs("node1", 3.8, True),
-        addrs("node2", 3.8, False),
-    ]
-    facts += [advert(n, 4 + k, "node1", 120) for k in range(3) for n in ("node1", "node2")]
-    return fold(state, facts)
+from tests.kits.facts import ADDR, T0, VIP, addrs, advert, at, entered, log, started_pair
 
 
 def test_startup_election_node1_master_with_vip_and_no_anomaly() -> None:

@@ -11,7 +11,7 @@ from kaconsole.core.events import Advert
 from kaconsole.core.wire.advert import decode
 from kaconsole.core.wire.pcap import PcapStream
 
-PCAP_DIR = Path(__file__).parents[2] / "data" / "pcap"
+PCAP_DIR = Path(__file__).parents[3] / "data" / "pcap"
 V4_VIPS = ("192.0.2.100", "192.0.2.101")
 
 

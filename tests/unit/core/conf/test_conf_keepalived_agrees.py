@@ -14,7 +14,7 @@ import pytest
 from kaconsole.core.conf.parse import parse_config
 
 KEEPALIVED = shutil.which("keepalived")
-DATA = Path(__file__).parents[2] / "data" / "conf"
+DATA = Path(__file__).parents[3] / "data" / "conf"
 FILES = sorted([*DATA.glob("*.conf"), DATA / "include" / "keepalived.conf",
                 *DATA.glob("samples/keepalived.*")])
 SYNTAX = re.compile(r"\((?:(?P<file>[^:()]+): )?Line (?P<line>\d+)\) "

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from kaconsole.core.logs.parse import LogParser
 
-DATA = Path(__file__).resolve().parents[2] / "data" / "logs"
+DATA = Path(__file__).resolve().parents[3] / "data" / "logs"
 FILES = sorted(p for p in DATA.iterdir() if p.suffix in (".log", ".json"))
 POOL = [line for path in FILES for line in path.read_text(errors="replace").splitlines()]
 

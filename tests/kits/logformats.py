@@ -1,29 +1,24 @@
-"""keepalived's own format strings, quoted from its source, and the event each must give.
-
-Every `log_message` (and, from 2.3.0, `log_rate_limited_error`) format string with a state,
-priority, advert, VIP, script or fault meaning at the release tags v1.2.24, v1.3.9, v1.4.5,
-v2.0.20, v2.1.5, v2.2.7, v2.2.8 and v2.3.3 (keepalived/vrrp/*.c and keepalived/core/*.c), with
-the first and last of those tags that has it. Each is filled printf-style (Python's % reads
-%d %u %i %ld the same way) and must classify as the row says.
-"""
+"""keepalived's format strings quoted from its source, with the event each must give (shared)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from kaconsole.core.events import LogKind as K
-from kaconsole.core.logs.wording import classify
 
 TAGS = ("1.2.24", "1.3.9", "1.4.5", "2.0.20", "2.1.5", "2.2.7", "2.2.8", "2.3.3")
+
 V1 = ("1.2.24", "1.4.5")
+
 V2 = ("2.0.20", "2.3.3")
+
 I = "VI_1"  # noqa: E741 - the instance every row names
+
 P = "10.0.0.2"
 
 # (first tag, last tag), format, arguments, kind, fields
 Row = tuple[tuple[str, str], str, tuple[Any, ...], K, dict[str, Any]]
+
 FORMATS: list[Row] = [
     # --- state --------------------------------------------------------------------------------
     (V1, "VRRP_Instance(%s) Entering BACKUP STATE", (I,), K.STATE, {"state": "BACKUP"}),
@@ -205,21 +200,6 @@ FORMATS: list[Row] = [
     (V2, "Script `%s` now returning %d", ("chk", 1), K.SCRIPT,
      {"script": "chk", "ok": False, "status": 1}),
 ]
-
-
-@pytest.mark.parametrize(
-    ("versions", "fmt", "args", "kind", "fields"), FORMATS, ids=lambda v: str(v)[:50]
-)
-def test_format_string_gives_its_event(
-    versions: tuple[str, str], fmt: str, args: tuple[Any, ...], kind: K, fields: dict[str, Any]
-) -> None:
-    assert versions[0] in TAGS
-    assert versions[1] in TAGS
-    assert TAGS.index(versions[0]) <= TAGS.index(versions[1])
-    message = fmt % args
-    instance = I if args and args[0] == I else None
-    assert classify(message) == (kind, instance, fields)
-
 
 def state_lines() -> list[tuple[str, str, str]]:
     """(message, instance, state) of every state format string above, filled."""

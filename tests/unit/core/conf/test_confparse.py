@@ -221,7 +221,7 @@ def test_bad_values_are_warnings_with_file_and_line(data_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(
-    p.name for p in (Path(__file__).parents[2] / "data" / "conf" / "samples").glob("keepalived.*")))
+    p.name for p in (Path(__file__).parents[3] / "data" / "conf" / "samples").glob("keepalived.*")))
 def test_keepalived_samples_parse_cleanly(data_dir: Path, name: str) -> None:
     config = load(data_dir / "conf" / "samples" / name)
     assert config.errors == ()

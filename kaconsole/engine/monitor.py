@@ -121,6 +121,9 @@ class ClusterMonitor:
                 await session.run()
                 return
             except Exception as exc:  # any bug in one node's stream: that node only pays
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise  # cancelled, and the session failed on its way out: stop, not restart
                 if time.monotonic() - started >= STABLE_SESSION:
                     backoff.reset()
                 delay = backoff.next_delay()

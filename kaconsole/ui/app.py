@@ -23,7 +23,7 @@ from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
-from kaconsole.ui.screens.drills import BUILTIN, ask_to_start
+from kaconsole.ui.screens.drills import ask_to_start, offered
 from kaconsole.ui.screens.main import MainScreen
 from kaconsole.ui.themes import DEFAULTS, load_themes
 from kaconsole.ui.widgets.advert_matrix import AdvertMatrixScreen
@@ -141,7 +141,7 @@ class KaConsoleApp(App[int]):
                 continue
             run = partial(self.main.call_later, self.main.run_action, c.action)
             yield SystemCommand(c.label, f"{keymap.key_label(c.keys)}: {c.description}", run)
-        for name, title in BUILTIN:
+        for name, title in offered(self):
             start = partial(ask_to_start, self, self, name)
             yield SystemCommand(f"Drill: {name}", f"{title} (shows its steps, asks)", start)
         yield from super().get_system_commands(screen)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from kaconsole.commands.inputs import cluster_file, positive_int
@@ -41,6 +42,13 @@ def add_console_options(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="lines each pane keeps (default %(default)s): bounds memory under any log rate",
     )
+    parser.add_argument(
+        "--save-dir",
+        type=Path,
+        metavar="DIR",
+        help="where ctrl+s screenshots, timelines and drill reports go "
+        "(default: $XDG_STATE_HOME/kaconsole, beside the audit log)",
+    )
 
 
 def register(sub: Any) -> None:
@@ -64,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         theme=args.theme,
         pane_lines=args.pane_lines,
+        save_dir=args.save_dir,
     )
     require_terminal(args.cluster)  # after the options are checked: those errors come first
     return app.run() or 0

@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         theme=args.theme,
         pane_lines=args.pane_lines,
+        save_dir=args.save_dir,
     )
     require_terminal("demo")  # after the options are checked: those errors come first
     return app.run() or 0

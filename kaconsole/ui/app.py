@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.actions import Actions
-from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.audit import AuditLog, state_dir
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn, SessionFactory
 from kaconsole.errors import InputError
 from kaconsole.ui import keymap
@@ -129,6 +129,7 @@ class KaConsoleApp(App[int]):
         stamp = time.strftime("%Y%m%d-%H%M%S")
         base = f"kaconsole-{self.cluster.name}-{stamp}"
         self.save_dir.mkdir(parents=True, exist_ok=True)
+        self.clear_notifications()  # the screenshot shows the console, not an earlier toast
         svg = self.save_screenshot(f"{base}.svg", path=str(self.save_dir))
         md = self.save_dir / f"{base}-timeline.md"
         md.write_text(self.journal.to_markdown(self.cluster.name))
@@ -173,7 +174,7 @@ def make_app(
         read_only=read_only,
         theme=name,
         audit=audit or AuditLog(),
-        save_dir=save_dir or Path.cwd(),
+        save_dir=save_dir or state_dir(),
         pane_lines=pane_lines,
         run_sessions=run_sessions,
         prober=prober,

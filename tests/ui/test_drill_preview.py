@@ -31,3 +31,15 @@ def test_read_only_offers_only_drills_that_change_no_node() -> None:
     rw: Any = SimpleNamespace(read_only=False)
     assert [n for n, _ in offered(ro)] == ["split-brain-check"]
     assert [n for n, _ in offered(rw)] == builtin_names()
+
+
+def test_saved_files_go_to_the_state_directory_unless_told(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    from kaconsole.sim.cluster import demo_cluster
+    from kaconsole.ui.app import make_app
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    cluster, _ = demo_cluster()
+    assert make_app(cluster, run_sessions=False).save_dir == tmp_path / "kaconsole"
+    assert make_app(cluster, run_sessions=False, save_dir=tmp_path / "x").save_dir == tmp_path / "x"

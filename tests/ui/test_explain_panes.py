@@ -40,7 +40,9 @@ def test_whatif_view_says_when_the_cluster_is_not_whole() -> None:
                  lab_facts(until="2026-11-25T15:32:28", phase="split"))
     text = _plain(whatif_view(view_of(state)))
     start = text.index("Cluster whole: no")
-    assert "  VI_CLUSTER: the VIP is on node1, node2" in text[start:]
+    (why,) = text[start + 1:]  # said once: the split brain, as the banner says it
+    assert why.startswith("  split brain on VI_CLUSTER (VRID 51)")
+    assert "the VIP is on node1, node2" in why
 
 
 def test_whatif_view_without_priorities() -> None:

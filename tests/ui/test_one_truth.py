@@ -102,3 +102,41 @@ def test_the_timeline_and_the_diagram_give_one_cause(data_dir: object) -> None:
     assert "operator ran `stop nginx`" in cause.detail
     assert cause.detail in takeover.text
     assert cause.detail in d.last_text
+
+
+def _stopped(seconds_later: float) -> ClusterView:
+    """node1 logged STOP `seconds_later` s after the steady state; `ip addr` still lists the VIP."""
+    from datetime import UTC, datetime
+
+    from uikit import lab_facts, monitor_with
+
+    from kaconsole.core.events import LogEvent, LogKind
+    from kaconsole.core.facts import LogSeen
+
+    state = monitor_with(lab_facts()).state
+    assert state.clock is not None
+    at = datetime.fromtimestamp(state.clock, UTC).replace(tzinfo=None)
+    stop = LogEvent(LogKind.STATE, "(VI_CLUSTER) Entering STOP STATE", at, None, None,
+                    "VI_CLUSTER", None, {"state": "STOP"})
+    state = fold(state, [LogSeen("node1", stop)])
+    if seconds_later:
+        from kaconsole.core.facts import Reachability
+
+        state = fold(state, [Reachability("node2", True, state.clock + seconds_later)])
+    return view_of(state)
+
+
+def test_a_stop_row_shows_no_stale_vip() -> None:
+    from kaconsole.ui.present.nodes import node_rows
+
+    text = node_rows(_stopped(0.0))[0].cells[4][0]
+    assert "STOP" in text
+    assert "VIP" not in text
+
+
+def test_a_vip_really_left_behind_is_shown_on_the_stop_row() -> None:
+    from kaconsole.ui.present.nodes import node_rows
+
+    view = _stopped(30.0)  # past the settle: the VIP is still there, an anomaly says so
+    assert any(a.kind == "vip_on_non_master" for a in view.anomalies)
+    assert node_rows(view)[0].cells[4][0].endswith("VIP LEFT")

@@ -83,4 +83,6 @@ def test_drill_demo_runs_on_the_simulation(
     report = tmp_path / "r.json"
     assert main(["drill", "demo", "nginx-failover", "--yes", "--report", str(report)]) == 0
     assert json.loads(report.read_text())["result"] == "passed"
-    assert "node2" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "HTTP 200 node2 in " in out  # the body as read: `node2`, not 'node2\n'
+    assert "\\n'" not in out

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -38,8 +40,20 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _typo(word: str) -> str | None:
+    """The subcommand a word that is neither one nor an existing file was probably meant as."""
+    if word in COMMANDS or word.startswith("-") or os.path.exists(word):
+        return None
+    close = difflib.get_close_matches(word, COMMANDS, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list and (meant := _typo(args_list[0])) is not None:
+        build_parser(meant).error(
+            f"unknown command {args_list[0]!r} (and no such file); did you mean {meant!r}?"
+        )
     if args_list and args_list[0] not in COMMANDS and not args_list[0].startswith("-"):
         args_list.insert(0, "console")  # `kaconsole CLUSTER.yaml` is the console (CONTRACTS §2)
     first = args_list[0] if args_list else None

@@ -12,11 +12,11 @@ import json
 import sys
 from typing import Any
 
-from kaconsole.commands.inputs import cluster_file
+from kaconsole.commands.inputs import target
 from kaconsole.core.checks.cluster import Finding, exit_status
 from kaconsole.core.checks.model import SEVERITIES
 from kaconsole.core.redact import printable
-from kaconsole.engine.configcheck import check
+from kaconsole.engine.configcheck import check, ssh_runner
 
 
 def register(sub: Any) -> None:
@@ -27,7 +27,7 @@ def register(sub: Any) -> None:
         "configuration test there, listen briefly for other routers' VRRP adverts, and report "
         "what differs between nodes or will not work as intended, with what to change.",
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
+    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml), or demo")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
     parser.add_argument("--no-capture", action="store_true",
                         help="skip the short VRRP capture on each node (VRID collisions)")
@@ -35,8 +35,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = cluster_file(args.cluster)
-    findings = asyncio.run(check(cluster, capture=not args.no_capture))
+    where = target(args.cluster)
+    cluster = where.cluster
+    findings = asyncio.run(
+        check(cluster, opener=where.opener or ssh_runner, capture=not args.no_capture)
+    )
     if args.json:
         json.dump({"cluster": cluster.name, "findings": [f.to_json() for f in findings]},
                   sys.stdout)

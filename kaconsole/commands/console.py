@@ -6,9 +6,22 @@ Textual is imported only when the console starts, so the headless commands never
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
 
-from kaconsole.commands.inputs import cluster_file
+from kaconsole.commands.inputs import cluster_file, positive_int
+from kaconsole.errors import KaconsoleError
+
+
+def require_terminal(cluster: str) -> None:
+    """The console draws on a terminal and reads keys from it: without one (a pipe, /dev/null,
+    cron) it would spin on a closed input, so it refuses and says what to run instead."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise KaconsoleError(
+            "the console needs a terminal (stdin and stdout are not one); for one look "
+            f"without a terminal run `kaconsole status {cluster} --json`"
+        )
 
 
 def add_console_options(parser: argparse.ArgumentParser) -> None:
@@ -24,10 +37,17 @@ def add_console_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--pane-lines",
-        type=int,
+        type=positive_int,
         default=5_000,
         metavar="N",
         help="lines each pane keeps (default %(default)s): bounds memory under any log rate",
+    )
+    parser.add_argument(
+        "--save-dir",
+        type=Path,
+        metavar="DIR",
+        help="where ctrl+s screenshots, timelines and drill reports go "
+        "(default: $XDG_STATE_HOME/kaconsole, beside the audit log)",
     )
 
 
@@ -52,5 +72,7 @@ def run(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         theme=args.theme,
         pane_lines=args.pane_lines,
+        save_dir=args.save_dir,
     )
+    require_terminal(args.cluster)  # after the options are checked: those errors come first
     return app.run() or 0

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kaconsole.commands.console import add_console_options
+from kaconsole.commands.console import add_console_options, require_terminal
+from kaconsole.commands.inputs import positive_float
 from kaconsole.sim.cluster import demo_cluster
 
 
@@ -20,7 +21,10 @@ def register(sub: Any) -> None:
         description="The console on clusters/demo.yaml with simulated keepalived + nginx nodes.",
     )
     parser.add_argument(
-        "--speed", type=float, default=1.0, help="simulated time per real second (default 1)"
+        "--speed",
+        type=positive_float,
+        default=1.0,
+        help="simulated time per real second, above 0 (default 1)",
     )
     add_console_options(parser)
     parser.set_defaults(func=run)
@@ -38,5 +42,7 @@ def run(args: argparse.Namespace) -> int:
         read_only=args.read_only,
         theme=args.theme,
         pane_lines=args.pane_lines,
+        save_dir=args.save_dir,
     )
+    require_terminal("demo")  # after the options are checked: those errors come first
     return app.run() or 0

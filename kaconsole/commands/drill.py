@@ -17,8 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-from kaconsole.commands.inputs import cluster_file
-from kaconsole.core.inventory.model import Cluster
+from kaconsole.commands.inputs import Target, target
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.report import DrillReport
@@ -41,7 +40,7 @@ def register(sub: Any) -> None:
         "evidence from the nodes, probe the VIP every 100 ms, and write a report.",
         epilog="built-in drills: " + ", ".join(builtin_names()),
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
+    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml), or demo")
     parser.add_argument("drill", help="a built-in drill's name, or a runbook file (YAML)")
     parser.add_argument("--yes", action="store_true",
                         help="answer yes to every confirmation (no prompts; for CI)")
@@ -55,24 +54,25 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = cluster_file(args.cluster)
+    where = target(args.cluster)
     runbook = load_drill(args.drill)
     if not args.yes and not sys.stdin.isatty():
         raise InputError("--yes", "no terminal to confirm steps on: pass --yes to run "
                          "without prompts")
     out = sys.stderr if args.json else sys.stdout
-    report = asyncio.run(_drill(cluster, runbook, args, out))
+    report = asyncio.run(_drill(where, runbook, args, out))
     if args.json:
         json.dump(report.to_json(), sys.stdout)
         sys.stdout.write("\n")
     return 0 if report.result == "passed" else 1
 
 
-async def _drill(cluster: Cluster, runbook: Runbook, args: argparse.Namespace,
+async def _drill(where: Target, runbook: Runbook, args: argparse.Namespace,
                  out: TextIO) -> DrillReport:
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="probe"))
-    monitor = ClusterMonitor(cluster)
+    cluster = where.cluster
+    monitor = ClusterMonitor(cluster, where.sessions)
     actions = Actions(cluster, monitor.runner, AuditLog(), read_only=args.read_only)
 
     async def confirm(request: ConfirmRequest) -> bool:

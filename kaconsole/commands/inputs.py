@@ -6,15 +6,20 @@ file, a directory, binary data where text belongs, a lab cluster file while its 
 
 from __future__ import annotations
 
+import argparse
 import gzip
+import math
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import IO
 
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.core.logs.bounds import MAX_LINE
+from kaconsole.engine.configcheck import Opener
+from kaconsole.engine.monitor import SessionFactory
 from kaconsole.errors import InputError
 from kaconsole.lab import gate
 
@@ -31,6 +36,28 @@ CAPTURE_MAGICS = (
 )
 
 
+def positive_float(text: str) -> float:
+    """An argparse type: a finite number above 0 (`--speed 0`, `-1` or `nan` are refused)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number above 0, such as 1 or 10")
+    return value
+
+
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number above 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number above 0")
+    return value
+
+
 def cluster_file(path: str) -> Cluster:
     """The cluster the console, `status`, `check` and `drill` connect to; a lab's cluster file is
     refused here, before anything is sent, while its lab is down."""
@@ -38,6 +65,33 @@ def cluster_file(path: str) -> Cluster:
     if cluster.lab_dir is not None:
         gate.require_up(path, cluster.lab_dir)
     return cluster
+
+
+#: What stands for the built-in simulated cluster wherever a cluster file is taken (§10).
+DEMO = "demo"
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A cluster and how to reach its nodes: SSH (`sessions` None) or the demo's simulation."""
+
+    cluster: Cluster
+    where: str
+    sessions: SessionFactory | None = None
+    #: How `check` opens a runner on a node (None: over SSH).
+    opener: Opener | None = None
+
+
+def target(path: str) -> Target:
+    """`demo` (when no file of that name is here) is the simulated cluster, offline and already
+    up, as a lab is; anything else is a cluster file, as `cluster_file` reads it."""
+    if path == DEMO and not os.path.exists(path):
+        from kaconsole.sim.cluster import demo_cluster, demo_sessions
+
+        cluster, where = demo_cluster()
+        demo = demo_sessions(cluster, settled=True)
+        return Target(cluster, where, demo, demo.open_runner)
+    return Target(cluster_file(path), path)
 
 
 def open_text(path: str) -> IO[bytes]:

@@ -10,7 +10,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from kaconsole.commands.inputs import cluster_file
+from kaconsole.commands.inputs import target
 from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.explain import (
     ACTION_WINDOW,
@@ -23,7 +23,7 @@ from kaconsole.core.inventory.model import Cluster
 from kaconsole.core.state.causes import RESIGN_WINDOW
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.audit import AuditLog
-from kaconsole.engine.monitor import ClusterMonitor
+from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
 from kaconsole.engine.status import all_ready, take_status
 
 #: How far back audit entries are read for a transition whose time the logs did not give.
@@ -37,7 +37,7 @@ def register(sub: Any) -> None:
         description="Connect to every node, poll once, listen for adverts for one master-down "
         "interval, and print the cluster's state.",
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
+    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml), or demo")
     parser.add_argument("--json", action="store_true", help="print the JSON snapshot")
     parser.add_argument(
         "--listen",
@@ -54,10 +54,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = cluster_file(args.cluster)
+    where = target(args.cluster)
     if args.watch:
-        return asyncio.run(_watch(cluster, as_json=args.json))
-    state = asyncio.run(take_status(cluster, listen=args.listen))
+        return asyncio.run(_watch(where.cluster, where.sessions, as_json=args.json))
+    state = asyncio.run(take_status(where.cluster, where.sessions, listen=args.listen))
     snap = snapshot_json(state, datetime.now(UTC), audited(state))
     if args.json:
         json.dump(snap, sys.stdout)
@@ -67,10 +67,10 @@ def run(args: argparse.Namespace) -> int:
     return 1 if find_anomalies(state) else 0
 
 
-async def _watch(cluster: Cluster, *, as_json: bool) -> int:
+async def _watch(cluster: Cluster, sessions: SessionFactory | None, *, as_json: bool) -> int:
     """Print a snapshot whenever what an engineer looks at changes; never returns by itself."""
-    monitor = ClusterMonitor(cluster)
-    sessions = asyncio.create_task(monitor.run())
+    monitor = ClusterMonitor(cluster, sessions)
+    running = asyncio.create_task(monitor.run())
     last: object = None
     try:
         async for update in monitor.updates():
@@ -87,7 +87,7 @@ async def _watch(cluster: Cluster, *, as_json: bool) -> int:
                 sys.stdout.write(render_text(snap) + "\n")
             sys.stdout.flush()
     finally:
-        sessions.cancel()
+        running.cancel()
     return 0
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 from kaconsole.core.facts import ProbeResult, ServiceState
 from kaconsole.core.insight.anomalies import instance_names, summarize
+from kaconsole.core.redact import printable
 from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.conditions import check
 from kaconsole.drills.events import (
@@ -384,5 +385,6 @@ def _records(steps: tuple[Step, ...], section: str) -> tuple[StepRecord, ...]:
 
 def _describe(p: ProbeResult) -> str:
     answer = f"HTTP {p.status}" if p.status is not None else (p.error or "no answer")
-    body = f" {p.body[:60]!r}" if p.body else ""
+    said = printable(" ".join(p.body.split()))[:60] if p.body else ""  # `node2`, not 'node2\n'
+    body = f" {said}" if said else ""
     return f"{p.url}: {answer}{body} in {p.duration * 1000:.0f} ms"

@@ -33,11 +33,16 @@ class AuditError(KaconsoleError):
     """An audit entry could not be written (unwritable directory, disk full, ...)."""
 
 
+def state_dir() -> Path:
+    """$XDG_STATE_HOME/kaconsole: the audit log, and what the console saves unless told where."""
+    state = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
+    return Path(state) / "kaconsole"
+
+
 def default_path() -> Path:
     if env := os.environ.get("KACONSOLE_AUDIT_LOG"):
         return Path(env).expanduser()
-    state = os.environ.get("XDG_STATE_HOME") or os.path.expanduser("~/.local/state")
-    return Path(state) / "kaconsole" / "audit.jsonl"
+    return state_dir() / "audit.jsonl"
 
 
 def local_user() -> str:

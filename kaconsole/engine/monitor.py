@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from kaconsole.core.facts import AdvertSeen, Fact, LogSeen, ProbeResult, Reachability
+from kaconsole.core.insight.explain import OperatorAction
 from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.inventory.model import Cluster, Node, VipProbe
 from kaconsole.core.redact import redact_text
@@ -29,6 +30,9 @@ from kaconsole.transport.session import NodeSession, SessionSettings
 
 Sink = Callable[[Fact], None]
 T = TypeVar("T")
+
+#: Operator actions kept for cause chains (an action explains what follows it for seconds).
+ACTIONS_KEPT = 100
 
 #: A session that ran this long before failing starts again from the shortest backoff.
 STABLE_SESSION = 60.0
@@ -89,6 +93,8 @@ class ClusterMonitor:
         self._adverts: deque[tuple[int, AdvertSeen]] = deque(maxlen=advert_capacity)
         self._waiters: set[asyncio.Event] = set()
         self.started_at = time.time()
+        #: This session's confirmed actions: every reader's view explains causes with them.
+        self.actions: tuple[OperatorAction, ...] = ()
 
     # --- input ------------------------------------------------------------------------------
 
@@ -102,6 +108,12 @@ class ClusterMonitor:
         elif isinstance(fact, AdvertSeen):
             self._adverts.append((self._seq, fact))
             self._appended += 1
+        for event in self._waiters:
+            event.set()
+
+    def record_action(self, action: OperatorAction) -> None:
+        """An action the operator confirmed: the next view's causes can start with it."""
+        self.actions = (*self.actions, action)[-ACTIONS_KEPT:]
         for event in self._waiters:
             event.set()
 
@@ -164,8 +176,8 @@ class ClusterMonitor:
                 missed = self._appended - counted - len(logs) - len(adverts)
                 cursor, counted = self._seq, self._appended
                 state = self.state
-                if view is None or view.state is not state:
-                    view = view_of(state)
+                if view is None or view.state is not state or view.actions is not self.actions:
+                    view = view_of(state, self.actions)
                 yield Update(state, view, logs, adverts, missed)
         finally:
             self._waiters.discard(event)

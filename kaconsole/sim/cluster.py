@@ -19,10 +19,14 @@ from kaconsole.core.inventory.load import parse_cluster
 from kaconsole.core.inventory.model import Cluster, Node, VipProbe
 from kaconsole.sim.files import SimSpec
 from kaconsole.sim.pacer import Pacer
+from kaconsole.sim.runner import SimRunner
 from kaconsole.sim.session import SimSession
 from kaconsole.sim.world import SimWorld
 from kaconsole.transport.ingest import Sink
 from kaconsole.transport.pollers import PollSettings
+
+#: How long a settled demo has run before anyone looks: past its startup election and adverts.
+SETTLE_SECONDS = 15.0
 
 #: The demo's cluster file: clusters/demo.yaml, carried in the wheel as `kaconsole.clusters`.
 DEMO_RESOURCE = ("kaconsole.clusters", "demo.yaml")
@@ -63,12 +67,16 @@ class DemoCluster:
 
     def __init__(self, cluster: Cluster, *, speed: float = 1.0,
                  clock: Callable[[], float] = time.time,
-                 settings: PollSettings | None = None) -> None:
-        self.world = SimWorld(demo_specs(cluster), clock())
+                 settings: PollSettings | None = None, settled: bool = False) -> None:
+        start = clock() - (SETTLE_SECONDS if settled else 0.0)
+        self.world = SimWorld(demo_specs(cluster), start)
         self.pacer = Pacer(self.world, speed)
         self.settings = settings or PollSettings()
         self._users = 0
-        self._booted = False
+        self._booted = settled
+        if settled:  # like a lab that has been up a while: the election is over, logged
+            self.world.boot()
+            self.world.advance(SETTLE_SECONDS)
         self._task: asyncio.Task[None] | None = None
 
     def __call__(self, node: Node, sink: Sink) -> SimSession:
@@ -82,6 +90,12 @@ class DemoCluster:
         if who is None:
             return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
         return ProbeResult(spec.url, True, at, 0.001, 200, f"{who}\n")
+
+    @contextlib.asynccontextmanager
+    async def open_runner(self, node: Node) -> AsyncIterator[SimRunner]:
+        """A runner on the simulated node, as `kaconsole check` opens one over SSH."""
+        async with self.running():
+            yield SimRunner(node, self.world.nodes[node.name], self.pacer)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -104,6 +118,7 @@ class DemoCluster:
 
 
 def demo_sessions(cluster: Cluster, *, speed: float = 1.0,
-                  clock: Callable[[], float] = time.time) -> DemoCluster:
-    """Sessions for `cluster`'s nodes, played by simulated keepalived + nginx nodes."""
-    return DemoCluster(cluster, speed=speed, clock=clock)
+                  clock: Callable[[], float] = time.time, settled: bool = False) -> DemoCluster:
+    """Sessions for `cluster`'s nodes, played by simulated keepalived + nginx nodes; `settled`
+    for the headless commands, which look at a cluster that is already up, as on the lab."""
+    return DemoCluster(cluster, speed=speed, clock=clock, settled=settled)

@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.actions import Actions
-from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.audit import AuditLog, state_dir
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn, SessionFactory
 from kaconsole.errors import InputError
 from kaconsole.ui import keymap
@@ -23,7 +23,7 @@ from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
-from kaconsole.ui.screens.drills import BUILTIN, ask_to_start
+from kaconsole.ui.screens.drills import ask_to_start, offered
 from kaconsole.ui.screens.main import MainScreen
 from kaconsole.ui.themes import DEFAULTS, load_themes
 from kaconsole.ui.widgets.advert_matrix import AdvertMatrixScreen
@@ -129,6 +129,7 @@ class KaConsoleApp(App[int]):
         stamp = time.strftime("%Y%m%d-%H%M%S")
         base = f"kaconsole-{self.cluster.name}-{stamp}"
         self.save_dir.mkdir(parents=True, exist_ok=True)
+        self.clear_notifications()  # the screenshot shows the console, not an earlier toast
         svg = self.save_screenshot(f"{base}.svg", path=str(self.save_dir))
         md = self.save_dir / f"{base}-timeline.md"
         md.write_text(self.journal.to_markdown(self.cluster.name))
@@ -141,7 +142,7 @@ class KaConsoleApp(App[int]):
                 continue
             run = partial(self.main.call_later, self.main.run_action, c.action)
             yield SystemCommand(c.label, f"{keymap.key_label(c.keys)}: {c.description}", run)
-        for name, title in BUILTIN:
+        for name, title in offered(self):
             start = partial(ask_to_start, self, self, name)
             yield SystemCommand(f"Drill: {name}", f"{title} (shows its steps, asks)", start)
         yield from super().get_system_commands(screen)
@@ -173,7 +174,7 @@ def make_app(
         read_only=read_only,
         theme=name,
         audit=audit or AuditLog(),
-        save_dir=save_dir or Path.cwd(),
+        save_dir=save_dir or state_dir(),
         pane_lines=pane_lines,
         run_sessions=run_sessions,
         prober=prober,

@@ -14,6 +14,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
+from kaconsole.core.insight.anomalies import summaries
 from kaconsole.drills.runbook import builtin_names, parse_runbook
 from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.cluster import DemoCluster, demo_cluster, demo_sessions
@@ -73,11 +74,13 @@ async def pick(pilot: Pilot[int], app: KaConsoleApp, name: str) -> None:
 async def test_nginx_failover_runs_through_the_drill_screen_and_passes(tmp_path: Path) -> None:
     app, demo = demo_app(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(s.master for s in summaries(app.monitor.state)))
         await pick(pilot, app, "nginx-failover")
         dialog = app.screen
         assert isinstance(dialog, Confirm)
         assert "nginx-failover" in dialog.title_text
-        assert any("Stop nginx on $master" in line for line in dialog.effect)
+        assert "nginx-failover: stop nginx on node1, node2 takes over" in dialog.effect
+        assert "3. Stop nginx on node1" in dialog.effect
         await pilot.press("y")
         screen = await drill_screen(pilot, app)
         assert app.drill_running

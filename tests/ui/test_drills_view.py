@@ -183,7 +183,7 @@ def test_confirmations_say_what_follows() -> None:
 
 def test_preview_lists_the_description_steps_and_rollback() -> None:
     lines = preview(load_drill("nginx-failover"))
-    assert lines[0].startswith("Stop nginx on the MASTER. The track script")
+    assert lines[1].startswith("Stop nginx on the MASTER. The track script")
     assert "3. Stop nginx on $master" in lines
     assert lines[-1] == "on abort or failure, a rollback of 5 steps is offered"
     assert preview(load_drill("split-brain-check"))[-1] != lines[-1]

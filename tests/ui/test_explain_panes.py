@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from textual.widgets import ContentSwitcher, Static
 
+from kaconsole.core.insight.view import view_of
 from kaconsole.core.state.model import initial_state
 from kaconsole.core.state.reduce import fold
 from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
@@ -23,7 +24,7 @@ def _plain(lines: list[list[tuple[str, str]]]) -> list[str]:
 def test_whatif_view_on_the_lab_pair() -> None:
     state = fold(initial_state("lab-sample", [("node1", "203.0.113.11"),
                                               ("node2", "203.0.113.12")]), lab_facts())
-    text = _plain(whatif_view(state))
+    text = _plain(whatif_view(view_of(state)))
     assert text[0] == "VI_CLUSTER  MASTER now: node1"
     assert "  node1  base 120 · effective now 120" in text
     tie = next(t for t in text if t.startswith("    if monitor_nginx (-20) fails on node1"))
@@ -37,13 +38,15 @@ def test_whatif_view_says_when_the_cluster_is_not_whole() -> None:
     state = fold(initial_state("lab-sample", [("node1", "203.0.113.11"),
                                               ("node2", "203.0.113.12")]),
                  lab_facts(until="2026-11-25T15:32:28", phase="split"))
-    text = _plain(whatif_view(state))
+    text = _plain(whatif_view(view_of(state)))
     start = text.index("Cluster whole: no")
-    assert "  VI_CLUSTER: the VIP is on node1, node2" in text[start:]
+    (why,) = text[start + 1:]  # said once: the split brain, as the banner says it
+    assert why.startswith("  split brain on VI_CLUSTER (VRID 51)")
+    assert "the VIP is on node1, node2" in why
 
 
 def test_whatif_view_without_priorities() -> None:
-    assert _plain(whatif_view(initial_state("x", [("a", "192.0.2.1")]))) == [
+    assert _plain(whatif_view(view_of(initial_state("x", [("a", "192.0.2.1")])))) == [
         "no VRRP instance yet"
     ]
 
@@ -117,7 +120,7 @@ def test_the_state_diagram_carries_the_cause_chain(data_dir: Path) -> None:
             break
     state = fold(state, [ServiceObserved("node1", "nginx", ServiceState.STOPPED,
                                          state.clock or 0.0)])
-    text = diagram(state, summarize(state, "VI_CLUSTER")).last_text
+    text = diagram(view_of(state), summarize(state, "VI_CLUSTER")).last_text
     assert text.startswith("last: node2 BACKUP → MASTER at ")
     assert ("(priority_zero): nginx is stopped on node1 (service poll) -> its track script "
             "stopped keepalived -> node1 sent priority 0 -> took over after the skew") in text

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import ChannelStatus, Reachability, ServiceObserved, ServiceState
-from kaconsole.core.insight.anomalies import find_anomalies, summaries
+from kaconsole.core.insight.anomalies import summaries
 from kaconsole.core.insight.view import view_of
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import fold
@@ -47,7 +47,8 @@ def test_every_role_used_is_a_theme_variable() -> None:
     roles = {r for row in node_rows(view_of(state)) for _, r in row.cells}
     roles |= {r for line in header_lines(view_of(state)) for _, r in line}
     roles |= {
-        r for s in summaries(state) for line in diagram_lines(diagram(state, s)) for _, r in line
+        r for s in summaries(state)
+        for line in diagram_lines(diagram(view_of(state), s)) for _, r in line
     }
     roles |= {log_role(LogEvent(k, "x", fields={"state": "MASTER"})) for k in LogKind}
     roles.discard("")
@@ -75,36 +76,37 @@ def test_unreachable_and_stopped_read_as_words_not_only_colour() -> None:
     rows = node_rows(view_of(state))
     assert rows[1].cells[1] == ("✖ UNREACHABLE", "down")
     assert rows[0].cells[2] == ("▼ STOPPED", "down")
-    text, loud = banner(find_anomalies(state))
+    text, loud = banner(view_of(state))
     assert loud
     assert "UNREACHABLE: node2 is unreachable: connection refused" in text
 
 
 def test_banner_is_quiet_when_healthy_and_an_alarm_on_split_brain() -> None:
-    assert banner(find_anomalies(steady())) == ("✔ no anomalies", False)
-    text, loud = banner(find_anomalies(split()))
+    assert banner(view_of(steady())) == ("✔ no anomalies", False)
+    text, loud = banner(view_of(split()))
     assert loud
     assert text.startswith("⚠ SPLIT BRAIN")
 
 
 def test_degraded_streams_are_said_without_raising_the_alarm() -> None:
-    state = fold(steady(), [ChannelStatus("node2", "capture", False, 2e9, "tcpdump: not found")])
+    at = steady().clock or 0.0  # the state's own time: adverts still current
+    state = fold(steady(), [ChannelStatus("node2", "capture", False, at, "tcpdump: not found")])
     assert degraded(state) == ["node2 capture: tcpdump: not found"]
-    text, loud = banner(find_anomalies(state), degraded(state))
+    text, loud = banner(view_of(state), degraded(state))
     assert text == "◐ DEGRADED node2 capture: tcpdump: not found"
     assert not loud
-    healed = fold(state, [ChannelStatus("node2", "capture", True, 2e9 + 1)])
+    healed = fold(state, [ChannelStatus("node2", "capture", True, at + 1)])
     assert degraded(healed) == []
 
 
 def test_diagram_marks_each_node_and_says_who_should_be_master() -> None:
     state = steady()
-    d = diagram(state, summaries(state)[0])
+    d = diagram(view_of(state), summaries(state)[0])
     assert [(n.name, n.state) for n in d.nodes] == [
         ("node1", VrrpState.MASTER),
         ("node2", VrrpState.BACKUP),
     ]
-    assert d.should == "node1"
+    assert d.verdict.should == "node1"
     assert d.agrees
     text = _flat(diagram_lines(d))
     assert "[● MASTER]" in text
@@ -114,8 +116,8 @@ def test_diagram_marks_each_node_and_says_who_should_be_master() -> None:
 
 def test_diagram_disagrees_on_split_brain() -> None:
     state = split()
-    d = diagram(state, summaries(state)[0])
-    assert d.actual == ("node1", "node2")
+    d = diagram(view_of(state), summaries(state)[0])
+    assert d.verdict.actual == ("node1", "node2")
     assert not d.agrees
     assert "✖ DISAGREES" in _flat(diagram_lines(d))
 
@@ -155,13 +157,13 @@ def test_log_and_advert_lines() -> None:
 def test_journal_records_transitions_anomalies_and_actions_once() -> None:
     journal = Journal()
     state = steady()
-    first = journal.observe(state, find_anomalies(state))
+    first = journal.observe(view_of(state))
     assert any("BACKUP → MASTER" in e.text for e in first)
-    assert journal.observe(state, find_anomalies(state)) == []
+    assert journal.observe(view_of(state)) == []
     later = split()
-    new = journal.observe(later, find_anomalies(later))
+    new = journal.observe(view_of(later))
     assert any(e.kind == "split_brain" for e in new)
-    cleared = journal.observe(state, find_anomalies(state))
+    cleared = journal.observe(view_of(state))
     assert any(e.kind == "cleared" for e in cleared)
     journal.action(2e9, "node1", "done", "stop nginx on node1: done | ok")
     md = journal.to_markdown("lab")

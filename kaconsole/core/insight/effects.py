@@ -8,6 +8,7 @@ whether it stops keepalived) is said as a condition, never assumed.
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 
 from kaconsole.core.events import VrrpState
@@ -148,19 +149,45 @@ def expected_effect(state: ClusterState, node: str, service: str, verb: str) -> 
     return Effect(tuple(lines) or (f"{verb} {service} on {node}",), tuple(lost))
 
 
+#: A track script's command that stops keepalived itself (as the reference check_nginx.sh does
+#: from its file): `systemctl stop keepalived`, `service keepalived stop`, `pkill keepalived`...
+_STOPS = re.compile(r"systemctl\s+(?:stop|kill)\s+keepalived|service\s+keepalived\s+stop"
+                    r"|\b(?:kill|pkill|killall)\b[^;|&]*keepalived")
+#: A command that is a file's path alone: what the file does is not in the configuration.
+_FILE = re.compile(r"\S+/\S+")
+
+
+def script_branch(command: str | None) -> str:
+    """What a failing track script does, from its text in the configuration: "stops" keepalived,
+    only "fails" (its weight applies), or "unknown" (a script file the console cannot read)."""
+    if command is None:
+        return "unknown"
+    if _STOPS.search(command):
+        return "stops"
+    return "unknown" if _FILE.fullmatch(command.strip()) else "fails"
+
+
 def _nginx_stop(e: Election, target: NodeState, instance: str, node: str) -> list[str]:
+    """One predicted outcome per track script, naming the branch that applies and why."""
     scripts = tracked(target, instance)
     if not scripts:
         return [f"{instance}: no track script on {node}, so VRRP does not react; clients fail"]
     lines = []
-    for script, weight in scripts:
-        reason = _predict(e, TrackerFails(node, weight, script))
-        if reason:
-            lines.append(f"{instance}: if {script} checks it: {reason}")
     stop = _predict(e, StopKeepalived(node))
-    if stop:
-        lines.append(
-            f"{instance}: if the script stops keepalived (as the reference check_nginx.sh does): "
-            f"{stop}"
-        )
+    for script, weight in scripts:
+        spec = target.config.script(script) if target.config else None
+        command = spec.script if spec else None
+        branch = script_branch(command)
+        fails = _predict(e, TrackerFails(node, weight, script))
+        if branch == "stops" and stop:
+            lines.append(f"{instance}: {script} runs `{command}`, which stops keepalived: the "
+                         f"VIP moves via priority 0: {stop}")
+        elif branch == "fails" and fails:
+            lines.append(f"{instance}: {script} runs `{command}`, which only fails (weight "
+                         f"{weight:+d}): {fails}")
+        elif fails and stop:
+            lines.append(f"{instance}: {script} runs {command or 'a script'}, whose text the "
+                         f"console cannot read, so which applies is unknown: if it only fails "
+                         f"(weight {weight:+d}): {fails}; if it stops keepalived (as the "
+                         f"reference check_nginx.sh does): {stop}")
     return lines

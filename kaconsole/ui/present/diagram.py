@@ -6,11 +6,9 @@ from dataclasses import dataclass
 
 from kaconsole.core.events import VrrpState
 from kaconsole.core.insight.anomalies import InstanceSummary
-from kaconsole.core.insight.effects import election
-from kaconsole.core.insight.explain import explain
+from kaconsole.core.insight.verdict import Verdict, verdict
 from kaconsole.core.insight.view import ClusterView
-from kaconsole.core.state.model import ClusterState, InstanceState, Transition
-from kaconsole.core.vrrp.election import elect
+from kaconsole.core.state.model import InstanceState, Transition
 from kaconsole.core.vrrp.timers import master_down_interval
 from kaconsole.ui.present.common import MACHINE, Seg, ago, clock_text, state_label, state_role
 
@@ -30,15 +28,13 @@ class Diagram:
     vrid: int | None
     advert_int: float
     nodes: tuple[DiagramNode, ...]
-    should: str | None
-    should_reason: str
-    actual: tuple[str, ...]
+    verdict: Verdict
     last: Transition | None
     last_text: str
 
     @property
     def agrees(self) -> bool:
-        return self.actual == ((self.should,) if self.should else ())
+        return self.verdict.status == "agrees"
 
 
 def _master_down(inst: InstanceState, summary: InstanceSummary) -> float | None:
@@ -52,8 +48,10 @@ def _master_down(inst: InstanceState, summary: InstanceSummary) -> float | None:
         return None
 
 
-def diagram(state: ClusterState, summary: InstanceSummary) -> Diagram:
-    """Every node's place in the instance's state machine, and who should be MASTER."""
+def diagram(view: ClusterView, summary: InstanceSummary) -> Diagram:
+    """Every node's place in the instance's state machine, and who should be MASTER: the view's
+    verdict and cause, as the banner and the timeline show them."""
+    state = view.state
     nodes = []
     for node in state.nodes:
         inst = node.instance(summary.name)
@@ -70,30 +68,25 @@ def diagram(state: ClusterState, summary: InstanceSummary) -> Diagram:
                 _master_down(inst, summary),
             )
         )
-    e = election(state, summary.name)
-    outcome = elect(e) if e is not None else None
     last = summary.last_transition
     last_text = (
         f"last: {last.node} {last.from_state.value} → {last.to_state.value} at "
-        f"{clock_text(last.at)} ({last.cause}): {explain(state, last).detail}"
+        f"{clock_text(last.at)} ({last.cause}): {view.cause(last).detail}"
         if last
         else "last: no transition seen yet"
     )
+    found = view.verdict(summary.name) or verdict(state, summary, view.anomalies)
     return Diagram(
-        summary.name,
-        summary.vrid,
-        summary.advert_int,
-        tuple(nodes),
-        outcome.master if outcome else None,
-        outcome.reason if outcome else "priorities unknown yet",
-        summary.masters,
-        last,
-        last_text,
+        summary.name, summary.vrid, summary.advert_int, tuple(nodes), found, last, last_text
     )
 
 
 def diagrams(view: ClusterView) -> list[Diagram]:
-    return [diagram(view.state, s) for s in view.summaries]
+    return [diagram(view, s) for s in view.summaries]
+
+
+_VERDICT_ROLE = {"agrees": "healthy", "electing": "log-change", "disagrees": "anomaly",
+                 "unknown": "muted"}
 
 
 def diagram_lines(d: Diagram, *, big: bool = False) -> list[list[Seg]]:
@@ -123,13 +116,13 @@ def diagram_lines(d: Diagram, *, big: bool = False) -> list[list[Seg]]:
         lines.append(row)
     if big:
         lines.append([("", "")])
-    actual = ", ".join(d.actual) or "nobody"
-    verdict = ("✔ agrees", "healthy") if d.agrees else ("✖ DISAGREES", "anomaly")
+    v = d.verdict
     lines.append(
         [
-            (f"should be MASTER: {d.should or 'nobody'}   is: {actual}   ", ""),
-            verdict,
-            (f"   {d.should_reason}", "muted"),
+            (f"should be MASTER: {v.should or 'nobody'}   is: {', '.join(v.actual) or 'nobody'}"
+             "   ", ""),
+            (v.text, _VERDICT_ROLE[v.status]),
+            (f"   {v.should_reason}", "muted"),
         ]
     )
     lines.append([(d.last_text, "log-change" if d.last else "muted")])

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kaconsole.core.facts import ProbeResult
-from kaconsole.drills.model import Runbook, titled
+from kaconsole.core.state.model import ClusterState
+from kaconsole.drills.model import Runbook, resolve, substitute, titled
+from kaconsole.drills.preflight import pick_instance, resolve_roles
 from kaconsole.drills.report import DrillReport, StepRecord, markdown_path
 
 Seg = tuple[str, str]
@@ -208,10 +210,33 @@ def confirm_effect(report: DrillReport, *, rollback: bool) -> tuple[str, ...]:
                   "the rollback is offered")
 
 
-def preview(runbook: Runbook) -> tuple[str, ...]:
-    """What the start confirmation lists: the description, then each step and the rollback."""
-    lines = [" ".join(runbook.description.split())] if runbook.description else []
-    steps = titled(runbook.steps, runbook.instance)
+def changes_nodes(runbook: Runbook) -> bool:
+    """Whether the drill acts on a node (a read-only console offers only those that do not)."""
+    return any(s.kind == "action" for s in (*runbook.steps, *runbook.rollback))
+
+
+def preview(runbook: Runbook, state: ClusterState | None = None) -> tuple[str, ...]:
+    """What the start confirmation lists: in one line what it does to which node (roles resolved
+    on `state`, as the runner will resolve them if nothing changes), the description, then each
+    step and the rollback."""
+    instance = pick_instance(state, runbook.instance) if state is not None else None
+    roles = resolve_roles(state, instance) if state is not None and instance else {}
+    trigger = next((s for s in runbook.steps if s.kind == "action"), None)
+    if trigger is not None:
+        what = substitute(titled([trigger], instance)[0].title, roles)
+        head = f"{runbook.name}: {what[:1].lower()}{what[1:]}"
+        if "backup" in runbook.roles() and "backup" in roles:
+            head += f", {roles['backup']} takes over"
+        unresolved = sorted(r for r in runbook.roles() if r not in roles)
+        if unresolved:
+            head += (f" (not known yet: {', '.join('$' + r for r in unresolved)}; resolved from "
+                     "the cluster when the drill starts)")
+        lines = [head]
+    else:
+        lines = [f"{runbook.name}: looks only, changes no node"]
+    if runbook.description:
+        lines.append(substitute(" ".join(runbook.description.split()), roles))
+    steps = titled((resolve(s, roles) for s in runbook.steps), instance or runbook.instance)
     lines += [f"{i}. {s.title}" for i, s in enumerate(steps, 1)]
     if runbook.rollback:
         lines.append(f"on abort or failure, a rollback of {len(runbook.rollback)} steps is offered")

@@ -1,7 +1,7 @@
 """The what-if pane and the command log pane: pure, lines of (text, role) segments.
 
-The what-if pane is `core.whatif` per instance, then whether the cluster is whole
-(`core.heal`). The command log pane lists the audit log's
+The what-if pane is `core.whatif` per instance, then whether the cluster is whole: the view's
+problems, the same the banner shows. The command log pane lists the audit log's
 entries of this console session (started, completed, refused), so an engineer can repeat any
 command by hand; it reads the same entries as `AuditLog.since()`, with those the log could not
 take flagged (`audit_error`), and shows nothing else.
@@ -13,16 +13,17 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from kaconsole.core.insight.anomalies import instance_names
-from kaconsole.core.insight.heal import heal_findings
+from kaconsole.core.insight.view import ClusterView
 from kaconsole.core.insight.whatif import whatif
-from kaconsole.core.state.model import ClusterState
 from kaconsole.ui.present.common import Seg
 
 
-def whatif_view(state: ClusterState) -> list[list[Seg]]:
+def whatif_view(view: ClusterView | None) -> list[list[Seg]]:
+    if view is None:
+        return [[("no VRRP instance yet", "muted")]]
+    state = view.state
     lines: list[list[Seg]] = []
-    for name in instance_names(state):
+    for name in view.instance_names:
         w = whatif(state, name)
         if w is None:
             lines.append([(f"{name}: priorities unknown yet, no prediction", "muted")])
@@ -48,16 +49,21 @@ def whatif_view(state: ClusterState) -> list[list[Seg]]:
                 lines.append([("    node dies: ", ""), (n.dies, "muted")])
     if not lines:
         return [[("no VRRP instance yet", "muted")]]
-    return lines + whole_lines(state)
+    return lines + whole_lines(view)
 
 
-def whole_lines(state: ClusterState) -> list[list[Seg]]:
-    """Is the cluster whole (after a heal or a drill)? One VIP holder, no VIP left behind,
-    keepalived's states agreeing with the wire."""
-    found = heal_findings(state)
-    head: list[Seg] = [("Cluster whole: ", ""), ("no" if found else "yes", "anomaly" if found
-                                                   else "healthy")]
-    return [[("", "")], head, *([(f"  {a.message}", "anomaly")] for a in found)]
+def whole_lines(view: ClusterView) -> list[list[Seg]]:
+    """Is the cluster whole (after a heal or a drill)? The view's problems (anomalies, heal
+    checks, a MASTER that should not be) and elections running: the banner words the same."""
+    if view.whole:
+        word: Seg = ("yes", "healthy")
+    elif view.problems:
+        word = ("no", "anomaly")
+    else:
+        word = ("not yet: " + ", ".join(f"{v.instance} {v.text.lstrip('◌ ')}"
+                                        for v in view.electing), "log-change")
+    lines: list[list[Seg]] = [[("", "")], [("Cluster whole: ", ""), word]]
+    return lines + [[(f"  {p}", "anomaly")] for p in view.problems]
 
 
 def session_entries(

@@ -7,11 +7,10 @@ reads like `kaconsole timeline`'s output.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable, Sequence
 
 from kaconsole.core.insight.anomalies import Anomaly
-from kaconsole.core.insight.explain import OperatorAction, explain
 from kaconsole.core.insight.timeline import Entry
+from kaconsole.core.insight.view import ClusterView
 from kaconsole.core.state.model import ClusterState, Transition
 from kaconsole.ui.present.common import clock_text
 
@@ -22,21 +21,14 @@ class Journal:
         self._seen = 0  # transitions already journalled (the state's transition_count)
         self._active: dict[tuple[str, str | None, str], Anomaly] = {}
 
-    def observe(
-        self,
-        state: ClusterState,
-        anomalies: Sequence[Anomaly],
-        actions: Iterable[OperatorAction] = (),
-    ) -> list[Entry]:
-        """Record what is new in `state` since the last call; returns the new entries.
+    def observe(self, view: ClusterView) -> list[Entry]:
+        """Record what is new in the view since the last call; returns the new entries.
 
-        A transition carries its cause chain; `actions` (this session's) can start it.
+        A transition carries the view's cause chain: the one the diagram shows too.
         """
-        acts = tuple(actions)
-        new = [
-            self._transition(state, t, acts) for t in self._new_transitions(state)
-        ]
-        now = {(a.kind, a.instance, a.message): a for a in anomalies}
+        state = view.state
+        new = [self._transition(view, t) for t in self._new_transitions(state)]
+        now = {(a.kind, a.instance, a.message): a for a in view.anomalies}
         for key, a in now.items():
             if key not in self._active:
                 new.append(Entry(state.clock, ",".join(a.nodes), "anomaly", a.kind, a.message, {}))
@@ -60,10 +52,8 @@ class Journal:
         return state.transitions[len(state.transitions) - new:] if new > 0 else ()
 
     @staticmethod
-    def _transition(
-        state: ClusterState, t: Transition, actions: tuple[OperatorAction, ...]
-    ) -> Entry:
-        detail = explain(state, t, actions).detail
+    def _transition(view: ClusterView, t: Transition) -> Entry:
+        detail = view.cause(t).detail
         text = f"{t.instance}: {t.from_state.value} → {t.to_state.value} ({t.cause}): {detail}"
         return Entry(t.at, t.node, "state", t.to_state.value.lower(), text, {})
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.insight.anomalies import Anomaly
 from kaconsole.core.insight.view import ClusterView
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState
 from kaconsole.ui.present.common import LOUD, SYMBOL, Seg, state_label, state_role
@@ -44,18 +43,29 @@ def service_cell(node: NodeState, service: str) -> Seg:
     return _SERVICE[node.service(service)]
 
 
-def instance_cell(inst: InstanceState | None, vips: tuple[str, ...], node: NodeState) -> Seg:
+def instance_cell(
+    inst: InstanceState | None, vips: tuple[str, ...], node: NodeState, left: bool = False
+) -> Seg:
+    """State, priorities and the VIP: on a MASTER; on another node only when the view's
+    anomalies say it was left there (a STOP row right after a stop shows no stale `ip addr`)."""
     if inst is None:
         return ("-", "muted")
     eff = inst.effective_priority if inst.effective_priority is not None else "?"
     base = inst.base_priority if inst.base_priority is not None else "?"
-    vip = " VIP" if node.addresses is not None and node.addresses & set(vips) else ""
+    holds = node.addresses is not None and bool(node.addresses & set(vips))
+    vip = ""
+    if holds and inst.state is VrrpState.MASTER:
+        vip = " VIP"
+    elif holds and left:
+        vip = " VIP LEFT"
     return (f"{state_label(inst.state)} {eff}/{base}{vip}", state_role(inst.state))
 
 
 def node_rows(view: ClusterView) -> list[NodeRow]:
     """One row per node, in inventory order: name, reachability, services, instance states."""
     sums = view.summaries
+    left = {(a.instance, n) for a in view.anomalies if a.kind == "vip_on_non_master"
+            for n in a.nodes}
     rows = []
     for node in view.state.nodes:
         cells: list[Seg] = [
@@ -64,7 +74,10 @@ def node_rows(view: ClusterView) -> list[NodeRow]:
             service_cell(node, "nginx"),
             service_cell(node, "keepalived"),
         ]
-        cells += [instance_cell(node.instance(s.name), s.vips, node) for s in sums]
+        cells += [
+            instance_cell(node.instance(s.name), s.vips, node, (s.name, node.name) in left)
+            for s in sums
+        ]
         rows.append(NodeRow(node.name, tuple(cells)))
     return rows
 
@@ -104,13 +117,19 @@ def degraded(state: ClusterState) -> list[str]:
     ]
 
 
-def banner(anomalies: Sequence[Anomaly], missing: Sequence[str] = ()) -> tuple[str, bool]:
+def banner(view: ClusterView, missing: Sequence[str] = ()) -> tuple[str, bool]:
     """The anomaly banner's text and whether it is an alarm (it must not be missed).
 
+    It words the view's verdicts: each anomaly, each other problem, an election running, and
+    "no anomalies" only when the cluster is whole (as the what-if says "Cluster whole: yes").
     Degraded streams are said too (quietly): without them the console sees less than it shows.
     """
+    anomalies = view.anomalies
     loud = any(a.kind in LOUD for a in anomalies)
     lines = [f"⚠ {a.kind.replace('_', ' ').upper()}: {a.message}" for a in anomalies]
+    lines += [f"⚠ {p}" for p in view.problems[len(anomalies):]]
+    lines += [f"{v.text.upper()}: {v.instance} should be MASTER {v.should or 'nobody'}"
+              for v in view.electing]
     lines += [f"◐ DEGRADED {m}" for m in missing]
     return ("\n".join(lines) or "✔ no anomalies", loud)
 

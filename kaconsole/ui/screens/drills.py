@@ -18,13 +18,19 @@ from textual.widgets.option_list import Option
 from kaconsole.drills.runbook import builtin_names, load_drill
 from kaconsole.errors import KaconsoleError
 from kaconsole.ui.context import Console
-from kaconsole.ui.present.drill import preview
+from kaconsole.ui.present.drill import changes_nodes, preview
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME, start_drill
 
 #: The built-in drills (CONTRACTS.md section 9) and their titles, as the picker lists them.
 BUILTIN: tuple[tuple[str, str], ...] = tuple((n, load_drill(n).title) for n in builtin_names())
 HINT = "enter: see the steps and start (asks first) · escape: close"
+
+
+def offered(console: Console) -> list[tuple[str, str]]:
+    """The drills this console offers: in read-only mode only those that change no node."""
+    return [(n, t) for n, t in BUILTIN
+            if not (console.read_only and changes_nodes(load_drill(n)))]
 
 
 def ask_to_start(app: App[Any], console: Console, name: str) -> None:
@@ -37,9 +43,11 @@ def ask_to_start(app: App[Any], console: Console, name: str) -> None:
     except KaconsoleError as exc:
         app.notify(str(exc), severity="error", timeout=8)
         return
-    effect = preview(runbook)
-    if console.read_only:
-        effect += ("read-only console: the drill's actions will be refused",)
+    if console.read_only and changes_nodes(runbook):
+        app.notify(f"read-only console: {name} changes nodes and is not offered",
+                   severity="warning", timeout=5)
+        return
+    effect = preview(runbook, console.monitor.state)
 
     def chosen(ok: bool | None) -> None:
         if ok:
@@ -67,7 +75,7 @@ class Drills(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         width = max(len(n) for n, _ in BUILTIN)
-        options = [Option(f"{n:<{width}}  {title}", id=n) for n, title in BUILTIN]
+        options = [Option(f"{n:<{width}}  {title}", id=n) for n, title in offered(self.console)]
         with Vertical():
             yield Label("Drills", classes="title")
             yield OptionList(*options)

@@ -79,8 +79,6 @@ class MainScreen(Screen[None]):
         self.merged = True
         self.pane = "logs"
         self.started_at = time.time()
-        #: Actions confirmed in this session: a transition's cause chain can start with one.
-        self.actions_run: list[OperatorAction] = []
 
     def compose(self) -> ComposeResult:
         cap = self.console.pane_lines
@@ -134,21 +132,20 @@ class MainScreen(Screen[None]):
 
     def show_state(self, state: ClusterState) -> None:
         """Render a fixed state (tests, snapshots): its view, as the monitor would derive it."""
-        self.show_view(view_of(state))
+        self.show_view(view_of(state, self.console.monitor.actions))
 
     def show_view(self, view: ClusterView) -> None:
         """Render one derived view: every widget reads the same summaries and anomalies."""
         state = self.state = view.state
         self.view = view
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
-        anomalies = view.anomalies
-        new = self.console.journal.observe(state, anomalies, self.actions_run)
+        new = self.console.journal.observe(view)
         self.query_one("#timeline", RingPane).extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
             view, c.cluster.description, read_only=c.read_only
         )
-        self.query_one("#banner", Banner).show(anomalies, degraded(state))
+        self.query_one("#banner", Banner).show(view, degraded(state))
         self.query_one("#nodes", NodeList).show(columns(view), node_rows(view), self.selected)
         big = self.has_class("-presentation")
         self.query_one("#diagram", StateDiagram).show(view, big=big)
@@ -272,7 +269,7 @@ class MainScreen(Screen[None]):
         if self.pane == "config":
             self.query_one("#config-text", Static).update(lines_content(config_lines(self.state)))
         elif self.pane == "whatif":
-            self.query_one("#whatif-text", Static).update(lines_content(whatif_view(self.state)))
+            self.query_one("#whatif-text", Static).update(lines_content(whatif_view(self.view)))
 
     def action_next_theme(self) -> None:
         self.console.next_theme()
@@ -326,7 +323,7 @@ class MainScreen(Screen[None]):
             self.query_one("#timeline", RingPane).extend([entry])
             return
         now = time.time()
-        self.actions_run.append(
+        self.console.monitor.record_action(
             OperatorAction(request.node, request.label, now, self.console.actions.command(request))
         )
         entry = journal.action(

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 
 from textual.widgets import Static
 
-from kaconsole.core.insight.anomalies import Anomaly
 from kaconsole.core.insight.view import ClusterView
 from kaconsole.ui.present.nodes import banner, header_lines
 from kaconsole.ui.widgets.styled import lines_content
@@ -31,8 +30,8 @@ class Banner(Static):
     Banner.-alarm { background: $anomaly; color: $anomaly-text; text-style: bold; padding: 1 1; }
     """
 
-    def show(self, anomalies: Sequence[Anomaly], missing: list[str]) -> None:
-        text, loud = banner(anomalies, missing)
+    def show(self, view: ClusterView, missing: Sequence[str]) -> None:
+        text, loud = banner(view, missing)
         self.update(text)
         self.set_class(loud, "-alarm")
-        self.set_class(bool(anomalies or missing) and not loud, "-warn")
+        self.set_class(not (view.whole and not missing) and not loud, "-warn")

@@ -38,7 +38,7 @@ async def local(node: Node) -> AsyncIterator[Runner]:
 
 @pytest.fixture(autouse=True)
 def _local_nodes(monkeypatch: pytest.MonkeyPatch) -> None:
-    async def check(cluster: Cluster, capture: bool = True) -> list[Finding]:
+    async def check(cluster: Cluster, opener: object = None, capture: bool = True) -> list[Finding]:
         assert not capture  # the tests below pass --no-capture: this host's traffic is not theirs
         return await engine.check(cluster, opener=local, capture=capture)
     monkeypatch.setattr(command, "check", check)

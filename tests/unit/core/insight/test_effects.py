@@ -47,13 +47,36 @@ def test_stop_keepalived_on_master_predicts_skew_takeover(data_dir: Path) -> Non
     assert effect.no_master == ()
 
 
-def test_stop_nginx_says_the_weight_ties_and_the_script_stop_moves_it(data_dir: Path) -> None:
+def test_stop_nginx_with_a_script_file_says_which_branch_is_unknown(data_dir: Path) -> None:
     effect = expected_effect(reference_pair(data_dir), "lvs-master", "nginx", "stop")
-    tie, stop = effect.lines
-    assert "equal to lvs-backup's 100" in tie
-    assert "stays on lvs-master" in tie
-    assert "stops keepalived" in stop
-    assert "lvs-backup" in stop
+    (line,) = effect.lines
+    assert "whose text the console cannot read, so which applies is unknown" in line
+    assert "equal to lvs-backup's 100" in line
+    assert "if it stops keepalived" in line
+
+
+def _with_script(data_dir: Path, command: str) -> ClusterState:
+    conf = (data_dir / "conf" / "master.conf").read_text()
+    conf = conf.replace('"/healthcheck/check_nginx.sh"', f'"{command}"')
+    assert command in conf
+    return fold(reference_pair(data_dir),
+                [ConfigObserved.of("lvs-master", parse_config(conf), 3.0)])
+
+
+def test_a_script_that_stops_keepalived_moves_the_vip_via_priority_0(data_dir: Path) -> None:
+    state = _with_script(data_dir, "/usr/bin/killall -0 nginx || systemctl stop keepalived")
+    (line,) = expected_effect(state, "lvs-master", "nginx", "stop").lines
+    assert "which stops keepalived: the VIP moves via priority 0" in line
+    assert "lvs-backup" in line
+    assert "weight" not in line
+
+
+def test_a_script_that_only_fails_says_what_the_weight_does(data_dir: Path) -> None:
+    state = _with_script(data_dir, "/usr/bin/killall -0 nginx")
+    (line,) = expected_effect(state, "lvs-master", "nginx", "stop").lines
+    assert "which only fails (weight -20)" in line
+    assert "stays on lvs-master" in line
+    assert "priority 0" not in line
 
 
 def test_start_nginx_warns_keepalived_is_stopped(data_dir: Path) -> None:

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
+from kaconsole.commands.console import record
 from kaconsole.commands.inputs import cluster_file
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
@@ -72,8 +73,9 @@ async def _drill(cluster: Cluster, runbook: Runbook, args: argparse.Namespace,
                  out: TextIO) -> DrillReport:
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="probe"))
-    monitor = ClusterMonitor(cluster)
-    actions = Actions(cluster, monitor.runner, AuditLog(), read_only=args.read_only)
+    monitor, audit = ClusterMonitor(cluster), AuditLog()
+    record(monitor, audit, f"drill-{runbook.name}")
+    actions = Actions(cluster, monitor.runner, audit, read_only=args.read_only)
 
     async def confirm(request: ConfirmRequest) -> bool:
         if args.yes:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
 
+from kaconsole.commands.console import record
 from kaconsole.commands.inputs import cluster_file
 from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.explain import (
@@ -70,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 async def _watch(cluster: Cluster, *, as_json: bool) -> int:
     """Print a snapshot whenever what an engineer looks at changes; never returns by itself."""
     monitor = ClusterMonitor(cluster)
+    record(monitor, None, "watch")
     sessions = asyncio.create_task(monitor.run())
     last: object = None
     try:
@@ -88,6 +91,8 @@ async def _watch(cluster: Cluster, *, as_json: bool) -> int:
             sys.stdout.flush()
     finally:
         sessions.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sessions
     return 0
 
 

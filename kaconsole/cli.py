@@ -21,6 +21,7 @@ COMMANDS = (
     "conf",
     "pcap",
     "timeline",
+    "replay",
     "lab",
 )
 

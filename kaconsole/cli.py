@@ -22,6 +22,7 @@ COMMANDS = (
     "pcap",
     "timeline",
     "replay",
+    "serve",
     "lab",
 )
 

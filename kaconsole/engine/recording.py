@@ -64,15 +64,18 @@ def cluster_header(cluster: Cluster, purpose: str) -> dict[str, Any]:
     }
 
 
-def _key(fact: Fact) -> tuple[Any, ...] | None:
-    """Which latest poll fact `fact` replaces (None: a stream item, never repeated)."""
+#: Facts a new file starts with (their latest of each kind); the others are stream items.
+_POLLS = frozenset({ServiceObserved, ChannelStatus, Reachability, AddressesObserved,
+                    DumpObserved, ConfigObserved})
+
+
+def _key(fact: Fact) -> tuple[Any, ...]:
+    """Which latest poll fact `fact` replaces."""
     if isinstance(fact, ServiceObserved):
         return ("service", fact.node, fact.service)
     if isinstance(fact, ChannelStatus):
         return ("channel", fact.node, fact.channel)
-    if isinstance(fact, Reachability | AddressesObserved | DumpObserved | ConfigObserved):
-        return (type(fact).__name__, fact.node)
-    return None
+    return (type(fact).__name__, getattr(fact, "node", ""))
 
 
 class Recorder:
@@ -106,9 +109,8 @@ class Recorder:
 
     def fact(self, fact: Fact) -> None:
         """The monitor's hook: called once for every fact it folds."""
-        key = _key(fact)
-        if key is not None:
-            self._pending.append((key, fact))
+        if type(fact) in _POLLS:
+            self._pending.append((_key(fact), fact))
         self._add(orjson.dumps({"t": self.clock(), "f": encode(fact)}))
 
     def audit(self, entry: dict[str, Any]) -> None:

@@ -23,6 +23,8 @@ COMMANDS = (
     "conf",
     "pcap",
     "timeline",
+    "replay",
+    "serve",
     "lab",
 )
 

@@ -29,3 +29,9 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.ge
 def data_dir() -> Path:
     """tests/data: real samples captured from the lab and keepalived's own wording."""
     return DATA
+
+
+@pytest.fixture(autouse=True)
+def _recordings(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sessions the tests run record into a temporary directory, never the user's."""
+    monkeypatch.setenv("KACONSOLE_RECORDINGS", str(tmp_path_factory.mktemp("recordings")))

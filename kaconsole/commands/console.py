@@ -11,6 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from kaconsole.commands.inputs import cluster_file, positive_int
+from kaconsole.engine.audit import AuditLog
+from kaconsole.engine.monitor import ClusterMonitor
+from kaconsole.engine.recording import Recorder
 from kaconsole.errors import KaconsoleError
 
 
@@ -34,6 +37,11 @@ def add_console_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="dark (default), light, high-contrast, colour-blind, or any themes/*.yaml; "
         "`t` cycles them in the console",
+    )
+    parser.add_argument(
+        "--no-record",
+        action="store_true",
+        help="do not record this session (recordings: `kaconsole replay FILE`)",
     )
     parser.add_argument(
         "--pane-lines",
@@ -66,8 +74,13 @@ def run(args: argparse.Namespace) -> int:
     cluster = cluster_file(args.cluster)
     from kaconsole.ui.app import make_app
 
+    monitor, audit = ClusterMonitor(cluster), AuditLog()
+    if not args.no_record:
+        record(monitor, audit, "console")
     app = make_app(
         cluster,
+        monitor=monitor,
+        audit=audit,
         cluster_file=args.cluster,
         read_only=args.read_only,
         theme=args.theme,
@@ -76,3 +89,12 @@ def run(args: argparse.Namespace) -> int:
     )
     require_terminal(args.cluster)  # after the options are checked: those errors come first
     return app.run() or 0
+
+
+def record(monitor: ClusterMonitor, audit: AuditLog | None, purpose: str) -> Recorder:
+    """Record what `monitor` folds (and `audit` writes) while its sessions run."""
+    recorder = Recorder(monitor.cluster, purpose)
+    monitor.recorder = recorder
+    if audit is not None:
+        recorder.attach(audit)
+    return recorder

@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
+from kaconsole.commands.console import record
 from kaconsole.commands.inputs import Target, target
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
 from kaconsole.drills.model import Runbook
@@ -72,8 +73,9 @@ async def _drill(where: Target, runbook: Runbook, args: argparse.Namespace,
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="probe"))
     cluster = where.cluster
-    monitor = ClusterMonitor(cluster, where.sessions)
-    actions = Actions(cluster, monitor.runner, AuditLog(), read_only=args.read_only)
+    monitor, audit = ClusterMonitor(cluster, where.sessions), AuditLog()
+    record(monitor, audit, f"drill-{runbook.name}")
+    actions = Actions(cluster, monitor.runner, audit, read_only=args.read_only)
 
     async def confirm(request: ConfirmRequest) -> bool:
         if args.yes:

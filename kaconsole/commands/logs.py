@@ -1,9 +1,10 @@
 """`kaconsole logs parse FILE... [--json]`: keepalived log lines to events (CONTRACTS.md 3).
 
 Any mix of framings per file (console, syslog, journalctl short-* or -o json; gzip-compressed
-rotated logs too). Files stream line by line, so size does not matter; undecodable bytes become
-U+FFFD. Every file is opened before anything is printed: a missing, directory or binary file
-is exit 2 with one line on stderr and no partial output.
+rotated logs too); a kaconsole recording gives the log events its nodes sent (with `node`). Files
+stream line by line, so size does not matter; undecodable bytes become U+FFFD. Every file is opened
+before anything is printed: a missing, directory or binary file is exit 2 with one line on stderr
+and no partial output.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import IO, Any
 
 from kaconsole.commands.inputs import open_text, text_lines
 from kaconsole.commands.output import printable, write_json_lines
 from kaconsole.core.events import LogEvent
+from kaconsole.core.facts import LogSeen
 from kaconsole.core.logs.parse import LogParser
+from kaconsole.engine.playback import RecordingFile, is_recording
 from kaconsole.errors import InputError
 
 
@@ -65,13 +69,35 @@ Sources = list[tuple[str, IO[bytes]]]
 
 def _events(sources: Sources, year: int | None) -> Iterator[tuple[str, LogEvent]]:
     for path, handle in sources:
+        if is_recording(path):
+            for node, recorded in _recorded(path):
+                yield path, replace(recorded, host=recorded.host or node)
+            continue
         for event in LogParser(year=year).events(text_lines(path, handle)):
             yield path, event
+
+
+def _recorded(path: str) -> Iterator[tuple[str, LogEvent]]:
+    """The log events a recording holds, each with the node it came from."""
+    recording = RecordingFile(path)
+    try:
+        for record in recording.records():
+            if isinstance(record.fact, LogSeen):
+                yield record.fact.node, record.fact.event
+    finally:
+        recording.close()
 
 
 def _objects(sources: Sources, year: int | None, show_file: bool) -> Iterator[dict[str, Any]]:
     """Event objects, one loop deep: at 100k+ lines a second each generator layer shows."""
     for path, handle in sources:
+        if is_recording(path):
+            for node, recorded in _recorded(path):
+                held = {**recorded.to_json(), "node": node}
+                if show_file:
+                    held["file"] = path
+                yield held
+            continue
         feed = LogParser(year=year).feed_json
         for number, (raw, cut) in enumerate(text_lines(path, handle), 1):
             obj = feed(raw, number, cut)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 import time
 from datetime import UTC, datetime
 from typing import Any
 
+from kaconsole.commands.console import record
 from kaconsole.commands.inputs import target
 from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.explain import (
@@ -70,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 async def _watch(cluster: Cluster, sessions: SessionFactory | None, *, as_json: bool) -> int:
     """Print a snapshot whenever what an engineer looks at changes; never returns by itself."""
     monitor = ClusterMonitor(cluster, sessions)
+    record(monitor, None, "watch")
     running = asyncio.create_task(monitor.run())
     last: object = None
     try:
@@ -88,6 +91,8 @@ async def _watch(cluster: Cluster, sessions: SessionFactory | None, *, as_json: 
             sys.stdout.flush()
     finally:
         running.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await running
     return 0
 
 

@@ -1,8 +1,9 @@
 """`kaconsole timeline [NODE=]FILE... [--json]`: one incident timeline from logs and captures.
 
-Each file is a keepalived log (any framing, gzip too) or a pcap/pcapng capture, told apart by
-its first bytes. `node1=/var/log/keepalived.log` names the node a file came from; without a
-name, the file's name stands in. The same advert seen by two captures counts once.
+Each file is a keepalived log (any framing, gzip too), a pcap/pcapng capture or a kaconsole
+recording (its nodes' logs and adverts), told apart by its first bytes.
+`node1=/var/log/keepalived.log` names the node a file came from; without a name, the file's name
+stands in. The same advert seen by two captures counts once.
 """
 
 from __future__ import annotations
@@ -15,10 +16,12 @@ from typing import Any
 
 from kaconsole.commands.inputs import chunks, is_capture, open_text, text_lines
 from kaconsole.commands.output import printable
-from kaconsole.core.events import Advert
+from kaconsole.core.events import Advert, LogEvent
+from kaconsole.core.facts import AdvertSeen, LogSeen
 from kaconsole.core.insight.timeline import Entry, Failover, log_entries, merge, wire_entries
 from kaconsole.core.logs.parse import LogParser
 from kaconsole.core.wire.capture import AdvertReader, adverts
+from kaconsole.engine.playback import RecordingFile, is_recording
 from kaconsole.errors import InputError
 
 
@@ -59,7 +62,13 @@ def collect(args: list[str], year: int | None = None) -> tuple[list[Entry], list
     capture_names = []
     for arg in args:
         node, path = _named(arg)
-        if is_capture(path):
+        if is_recording(path):
+            recorded_logs, recorded_adverts = recorded_items(path)
+            logs.extend(log_entries(n, events) for n, events in recorded_logs.items())
+            capture_names.append(node)
+            for adv in recorded_adverts:
+                adverts.setdefault((adv.vrid, adv.src, round(adv.ts, 2)), adv)
+        elif is_capture(path):
             capture_names.append(node)
             for adv in _adverts(path):
                 adverts.setdefault((adv.vrid, adv.src, round(adv.ts, 2)), adv)
@@ -69,6 +78,22 @@ def collect(args: list[str], year: int | None = None) -> tuple[list[Entry], list
                 logs.append(log_entries(node, events))
     wire, failovers = wire_entries("+".join(capture_names) or "wire", adverts.values())
     return merge(*logs, wire), failovers
+
+
+def recorded_items(path: str) -> tuple[dict[str, list[LogEvent]], list[Advert]]:
+    """A recording's log events per node and the adverts its nodes captured."""
+    logs: dict[str, list[LogEvent]] = {}
+    adverts: list[Advert] = []
+    recording = RecordingFile(path)
+    try:
+        for record in recording.records():
+            if isinstance(record.fact, LogSeen):
+                logs.setdefault(record.fact.node, []).append(record.fact.event)
+            elif isinstance(record.fact, AdvertSeen):
+                adverts.append(record.fact.advert)
+    finally:
+        recording.close()
+    return logs, adverts
 
 
 def _collapsed(entries: list[Entry]) -> list[tuple[Entry, int]]:

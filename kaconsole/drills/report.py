@@ -67,6 +67,8 @@ class DrillReport:
     expected: dict[str, float] = field(default_factory=dict)
     #: Why the drill did not start, or why it stopped (aborted, a step failed, rollback ran).
     notes: tuple[str, ...] = ()
+    #: The session's recording (`kaconsole replay FILE`), when it was recorded.
+    recording: str | None = None
 
     def with_step(self, section: str, index: int, record: StepRecord) -> DrillReport:
         steps = list(self.steps if section == "steps" else self.rollback)
@@ -99,6 +101,7 @@ class DrillReport:
             "rollback": [s.to_json() for s in self.rollback],
             "notes": [redact_text(n) for n in self.notes],
             "title": self.title,
+            "recording": self.recording,
         }
 
 
@@ -118,6 +121,8 @@ def to_markdown(report: DrillReport) -> str:
         f"- instance: {report.instance or 'n/a'}; roles: "
         + (", ".join(f"{k} = {v}" for k, v in data["roles"].items()) or "none"),
     ]
+    if report.recording:
+        lines.append(f"- recording: `{report.recording}` (`kaconsole replay` it)")
     lines += [f"- note: {n}" for n in data["notes"]]
     m = report.measurements
     lines += [

@@ -86,6 +86,7 @@ class DrillRunner:
             runbook.name, monitor.cluster.name, runbook.title,
             steps=_records(titled(runbook.steps, runbook.instance), "steps"),
             rollback=_records(titled(runbook.rollback, runbook.instance), "rollback"),
+            recording=str(monitor.recorder.path) if monitor.recorder is not None else None,
         )
 
     # --- control ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import getpass
 import json
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -61,8 +61,12 @@ class AuditLog:
         #: Entries this process could not write, each with its `audit_error`: the console still
         #: shows them (the command log pane) though the file does not hold them.
         self.unwritten: list[dict[str, Any]] = []
+        #: Called with every entry as it is written (a session's recording keeps them too).
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
 
     def _append(self, entry: dict[str, Any]) -> None:
+        for listener in self.listeners:
+            listener(entry)
         line = (json.dumps(entry, sort_keys=True) + "\n").encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

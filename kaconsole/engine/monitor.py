@@ -24,6 +24,7 @@ from kaconsole.core.redact import redact_text
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import reduce
 from kaconsole.engine.probe import probe
+from kaconsole.engine.recording import Recorder
 from kaconsole.transport.retry import Backoff
 from kaconsole.transport.runner import Runner
 from kaconsole.transport.session import NodeSession, SessionSettings
@@ -95,6 +96,8 @@ class ClusterMonitor:
         self.started_at = time.time()
         #: This session's confirmed actions: every reader's view explains causes with them.
         self.actions: tuple[OperatorAction, ...] = ()
+        #: Gets every fact folded, and runs beside the sessions (see `engine.recording`).
+        self.recorder: Recorder | None = None
 
     # --- input ------------------------------------------------------------------------------
 
@@ -102,6 +105,8 @@ class ClusterMonitor:
         """Fold one fact; sessions call this, and so do tests and the timeline of actions."""
         self._seq += 1
         self.state = reduce(self.state, fact)
+        if self.recorder is not None:
+            self.recorder.fact(fact)
         if isinstance(fact, LogSeen):
             self._logs.append((self._seq, fact))
             self._appended += 1
@@ -114,14 +119,28 @@ class ClusterMonitor:
     def record_action(self, action: OperatorAction) -> None:
         """An action the operator confirmed: the next view's causes can start with it."""
         self.actions = (*self.actions, action)[-ACTIONS_KEPT:]
+
+    def rewind(self, state: ClusterState) -> None:
+        """Go back to `state` (a replay seeking backwards): the rings empty, readers wake."""
+        self.state = state
+        self._logs.clear()
+        self._adverts.clear()
         for event in self._waiters:
             event.set()
 
     async def run(self) -> None:
-        """Run every node's session until cancelled, each on its own (see `_supervise`)."""
-        async with asyncio.TaskGroup() as group:
-            for name, session in self.sessions.items():
-                group.create_task(self._supervise(name, session), name=f"session:{name}")
+        """Run every node's session until cancelled, each on its own (see `_supervise`), and
+        the recorder beside them until they end."""
+        recording = asyncio.create_task(self.recorder.run()) if self.recorder else None
+        try:
+            async with asyncio.TaskGroup() as group:
+                for name, session in self.sessions.items():
+                    group.create_task(self._supervise(name, session), name=f"session:{name}")
+        finally:
+            if recording is not None:
+                recording.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await recording
 
     async def _supervise(self, name: str, session: Session) -> None:
         """One node's session, isolated: when it fails, the node is shown unreachable with the

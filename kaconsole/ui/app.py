@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 
@@ -161,13 +161,15 @@ def make_app(
     pane_lines: int = PANE_LINES,
     run_sessions: bool = True,
     prober: ProbeFn | None = None,
+    app_class: Callable[..., KaConsoleApp] | None = None,
 ) -> KaConsoleApp:
-    """The console on `cluster`: over SSH by default, or the given sessions or monitor."""
+    """The console on `cluster`: over SSH by default, or the given sessions or monitor
+    (`app_class`: a console built on this one, such as the replay's)."""
     available = load_themes()
     name = theme or next(iter(available))
     if name not in available:
         raise InputError("--theme", f"no theme {name!r}; available: {', '.join(available)}")
-    return KaConsoleApp(
+    return (app_class or KaConsoleApp)(
         cluster,
         monitor or ClusterMonitor(cluster, sessions),
         cluster_file=cluster_file,

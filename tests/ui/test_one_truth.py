@@ -4,6 +4,8 @@ header and the timeline's causes all word the same ClusterView, for any state th
 from __future__ import annotations
 
 from hypothesis import given, settings
+from tests.unit.core.test_state_lab_logs import lab_facts as recorded
+from tests.unit.core.test_state_properties import facts
 
 from kaconsole.core.facts import Fact
 from kaconsole.core.insight.explain import OperatorAction
@@ -14,8 +16,6 @@ from kaconsole.ui.present.diagram import diagram_lines, diagrams
 from kaconsole.ui.present.explain import whatif_view
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.present.nodes import banner, header_lines
-from tests.unit.core.test_state_lab_logs import lab_facts as recorded
-from tests.unit.core.test_state_properties import facts
 
 
 def _flat(lines: list[list[tuple[str, str]]]) -> list[str]:

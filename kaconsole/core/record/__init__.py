@@ -1,0 +1,1 @@
+"""Recordings: facts as JSON (`codec`) in compressed, seekable blocks (`frame`); pure."""

@@ -17,7 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TextIO
 
-from kaconsole.commands.inputs import cluster_file
+from kaconsole.commands.inputs import cluster_paths, is_fleet, load_clusters, one_cluster
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
 from kaconsole.drills.model import Runbook
@@ -27,7 +27,7 @@ from kaconsole.drills.runner import DrillRunner
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.errors import InputError
+from kaconsole.errors import ActionRefused, InputError
 
 #: Threads for the 100 ms VIP probes (each waits up to its timeout) beside the SSH work.
 PROBE_THREADS = 16
@@ -41,7 +41,10 @@ def register(sub: Any) -> None:
         "evidence from the nodes, probe the VIP every 100 ms, and write a report.",
         epilog="built-in drills: " + ", ".join(builtin_names()),
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
+    parser.add_argument("cluster", nargs="*",
+                        help="cluster files or directories of them, drilled one after the "
+                        "other (default: $KACONSOLE_CLUSTERS, else "
+                        "$XDG_CONFIG_HOME/kaconsole/clusters/)")
     parser.add_argument("drill", help="a built-in drill's name, or a runbook file (YAML)")
     parser.add_argument("--yes", action="store_true",
                         help="answer yes to every confirmation (no prompts; for CI)")
@@ -55,21 +58,51 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = cluster_file(args.cluster)
+    clusters = _clusters(args.cluster)
     runbook = load_drill(args.drill)
     if not args.yes and not sys.stdin.isatty():
         raise InputError("--yes", "no terminal to confirm steps on: pass --yes to run "
                          "without prompts")
     out = sys.stderr if args.json else sys.stdout
-    report = asyncio.run(_drill(cluster, runbook, args, out))
+    if not is_fleet(args.cluster):
+        report = asyncio.run(_drill(clusters[0], runbook, args, args.report, out))
+        if args.json:
+            json.dump(report.to_json(), sys.stdout)
+            sys.stdout.write("\n")
+        return 0 if report.result == "passed" else 1
+    reports: list[DrillReport] = []
+    for cluster in clusters:  # one at a time, and not past a cluster that did not pass
+        path = args.report and args.report.with_name(
+            f"{args.report.stem}-{cluster.name}{args.report.suffix}")
+        reports.append(asyncio.run(_drill(cluster, runbook, args, path, out)))
+        if reports[-1].result != "passed":
+            break
     if args.json:
-        json.dump(report.to_json(), sys.stdout)
+        json.dump({"clusters": [r.to_json() for r in reports]}, sys.stdout)
         sys.stdout.write("\n")
-    return 0 if report.result == "passed" else 1
+    passed = len(reports) == len(clusters) and reports[-1].result == "passed"
+    return 0 if passed else 1
+
+
+def _clusters(given: list[str]) -> list[Cluster]:
+    """Every cluster to drill, all checked before the first step runs: a bad file or a
+    read-only cluster refuses the whole command (exit 2, nothing touched)."""
+    if not is_fleet(given):
+        clusters = [one_cluster(given)[0]]
+    else:
+        clusters, errors = load_clusters(cluster_paths(given))
+        if errors:
+            raise errors[0][1]
+    for cluster in clusters:
+        if cluster.read_only:
+            raise ActionRefused(f"{cluster.path}: cluster {cluster.name} is read-only "
+                                "(read_only: true in its file): no drill runs there; "
+                                "nothing was touched")
+    return clusters
 
 
 async def _drill(cluster: Cluster, runbook: Runbook, args: argparse.Namespace,
-                 out: TextIO) -> DrillReport:
+                 report_path: Path | None, out: TextIO) -> DrillReport:
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="probe"))
     monitor = ClusterMonitor(cluster)
@@ -83,7 +116,7 @@ async def _drill(cluster: Cluster, runbook: Runbook, args: argparse.Namespace,
         return (await _read_line()).strip().lower() in ("y", "yes")
 
     runner = DrillRunner(runbook, monitor, actions, confirm=confirm,
-                         on_event=lambda e: _show(e, out), report_path=args.report)
+                         on_event=lambda e: _show(e, out), report_path=report_path)
     sessions = asyncio.create_task(monitor.run(), name="drill-sessions")
     drill = asyncio.current_task()
 

@@ -6,9 +6,10 @@ Textual is imported only when the console starts, so the headless commands never
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
-from kaconsole.commands.inputs import cluster_file
+from kaconsole.commands.inputs import cluster_paths, is_fleet, load_clusters, one_cluster
 
 
 def add_console_options(parser: argparse.ArgumentParser) -> None:
@@ -37,20 +38,39 @@ def register(sub: Any) -> None:
         help="the live console (TUI) on a cluster",
         description="Watch a keepalived cluster live and act on its nodes, with confirmation.",
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
+    parser.add_argument("cluster", nargs="*",
+                        help="a cluster file; several, or directories of them, open the fleet "
+                        "view (default: $KACONSOLE_CLUSTERS, else "
+                        "$XDG_CONFIG_HOME/kaconsole/clusters/)")
     add_console_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = cluster_file(args.cluster)
+    if is_fleet(args.cluster):
+        return _fleet(args)
+    cluster, path = one_cluster(args.cluster)
     from kaconsole.ui.app import make_app
 
     app = make_app(
         cluster,
-        cluster_file=args.cluster,
+        cluster_file=path,
         read_only=args.read_only,
         theme=args.theme,
         pane_lines=args.pane_lines,
     )
+    return app.run() or 0
+
+
+def _fleet(args: argparse.Namespace) -> int:
+    """The fleet view on every readable cluster; a bad file is named and left out."""
+    clusters, errors = load_clusters(cluster_paths(args.cluster))
+    for _, error in errors:
+        print(f"kaconsole: error: {error}", file=sys.stderr)
+    if not clusters:
+        return 2
+    from kaconsole.ui.fleet_app import make_fleet_app
+
+    app = make_fleet_app(clusters, read_only=args.read_only, theme=args.theme,
+                         pane_lines=args.pane_lines)
     return app.run() or 0

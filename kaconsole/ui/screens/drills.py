@@ -37,6 +37,10 @@ def ask_to_start(app: App[Any], console: Console, name: str) -> None:
     except KaconsoleError as exc:
         app.notify(str(exc), severity="error", timeout=8)
         return
+    if console.cluster.read_only:
+        app.notify(f"{console.cluster.name} is read-only (read_only: true in its file): "
+                   "no drill runs there", severity="error", timeout=8)
+        return
     effect = preview(runbook)
     if console.read_only:
         effect += ("read-only console: the drill's actions will be refused",)

@@ -10,7 +10,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kaconsole.commands.inputs import cluster_file, positive_int
+from kaconsole.commands.inputs import (
+    cluster_paths,
+    is_fleet,
+    load_clusters,
+    one_cluster,
+    positive_int,
+)
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.recording import Recorder
@@ -65,29 +71,35 @@ def register(sub: Any) -> None:
         help="the live console (TUI) on a cluster",
         description="Watch a keepalived cluster live and act on its nodes, with confirmation.",
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml)")
+    parser.add_argument("cluster", nargs="*",
+                        help="a cluster file; several, or directories of them, open the fleet "
+                        "view (default: $KACONSOLE_CLUSTERS, else "
+                        "$XDG_CONFIG_HOME/kaconsole/clusters/)")
     add_console_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    cluster = cluster_file(args.cluster)
+    if is_fleet(args.cluster):
+        return _fleet(args)
+    where = one_cluster(args.cluster)
+    cluster = where.cluster
     from kaconsole.ui.app import make_app
 
-    monitor, audit = ClusterMonitor(cluster), AuditLog()
+    monitor, audit = ClusterMonitor(cluster, where.sessions), AuditLog()
     if not args.no_record:
         record(monitor, audit, "console")
     app = make_app(
         cluster,
         monitor=monitor,
         audit=audit,
-        cluster_file=args.cluster,
+        cluster_file=where.where,
         read_only=args.read_only,
         theme=args.theme,
         pane_lines=args.pane_lines,
         save_dir=args.save_dir,
     )
-    require_terminal(args.cluster)  # after the options are checked: those errors come first
+    require_terminal(where.where)  # after the options are checked: those errors come first
     return app.run() or 0
 
 
@@ -98,3 +110,18 @@ def record(monitor: ClusterMonitor, audit: AuditLog | None, purpose: str) -> Rec
     if audit is not None:
         recorder.attach(audit)
     return recorder
+
+
+def _fleet(args: argparse.Namespace) -> int:
+    """The fleet view on every readable cluster; a bad file is named and left out."""
+    clusters, errors = load_clusters(cluster_paths(args.cluster))
+    for _, error in errors:
+        print(f"kaconsole: error: {error}", file=sys.stderr)
+    if not clusters:
+        return 2
+    from kaconsole.ui.fleet_app import make_fleet_app
+
+    app = make_fleet_app(clusters, read_only=args.read_only, theme=args.theme,
+                         pane_lines=args.pane_lines)
+    require_terminal(" ".join(args.cluster) or "DIR")
+    return app.run() or 0

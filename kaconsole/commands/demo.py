@@ -11,6 +11,7 @@ from typing import Any
 
 from kaconsole.commands.console import add_console_options, require_terminal
 from kaconsole.commands.inputs import positive_float
+from kaconsole.errors import InputError
 from kaconsole.sim.cluster import demo_cluster
 
 
@@ -26,11 +27,26 @@ def register(sub: Any) -> None:
         default=1.0,
         help="simulated time per real second, above 0 (default 1)",
     )
+    parser.add_argument(
+        "--fleet", nargs="?", type=int, const=6, metavar="N",
+        help="a fleet of N simulated clusters (default 6), one of them (db-eu) in split brain",
+    )
     add_console_options(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.fleet is not None:
+        from kaconsole.sim.fleet import demo_fleet, fleet_sessions
+        from kaconsole.ui.fleet_app import make_fleet_app
+
+        if args.fleet < 1:
+            raise InputError("--fleet", "at least one cluster")
+        fleet = make_fleet_app(demo_fleet(args.fleet), sessions=fleet_sessions(speed=args.speed),
+                               read_only=args.read_only, theme=args.theme,
+                               pane_lines=args.pane_lines)
+        require_terminal("demo")
+        return fleet.run() or 0
     cluster, where = demo_cluster()
     from kaconsole.sim.cluster import demo_sessions
     from kaconsole.ui.app import make_app

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kaconsole.commands.console import record
-from kaconsole.commands.inputs import Target, target
+from kaconsole.commands.inputs import (
+    Target,
+    cluster_paths,
+    is_fleet,
+    load_clusters,
+    one_cluster,
+)
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
 from kaconsole.drills.model import Runbook
 from kaconsole.drills.report import DrillReport
@@ -27,7 +33,7 @@ from kaconsole.drills.runner import DrillRunner
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.errors import InputError
+from kaconsole.errors import ActionRefused, InputError
 
 #: Threads for the 100 ms VIP probes (each waits up to its timeout) beside the SSH work.
 PROBE_THREADS = 16
@@ -41,7 +47,10 @@ def register(sub: Any) -> None:
         "evidence from the nodes, probe the VIP every 100 ms, and write a report.",
         epilog="built-in drills: " + ", ".join(builtin_names()),
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml), or demo")
+    parser.add_argument("cluster", nargs="*",
+                        help="cluster files or directories of them (or demo), drilled "
+                        "one after the other (default: $KACONSOLE_CLUSTERS, else "
+                        "$XDG_CONFIG_HOME/kaconsole/clusters/)")
     parser.add_argument("drill", help="a built-in drill's name, or a runbook file (YAML)")
     parser.add_argument("--yes", action="store_true",
                         help="answer yes to every confirmation (no prompts; for CI)")
@@ -55,21 +64,53 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    where = target(args.cluster)
+    targets = _targets(args.cluster)
     runbook = load_drill(args.drill)
     if not args.yes and not sys.stdin.isatty():
         raise InputError("--yes", "no terminal to confirm steps on: pass --yes to run "
                          "without prompts")
     out = sys.stderr if args.json else sys.stdout
-    report = asyncio.run(_drill(where, runbook, args, out))
+    if not is_fleet(args.cluster):
+        report = asyncio.run(_drill(targets[0], runbook, args, args.report, out))
+        if args.json:
+            json.dump(report.to_json(), sys.stdout)
+            sys.stdout.write("\n")
+        return 0 if report.result == "passed" else 1
+    reports: list[DrillReport] = []
+    for where in targets:  # one at a time, and not past a cluster that did not pass
+        cluster = where.cluster
+        path = args.report and args.report.with_name(
+            f"{args.report.stem}-{cluster.name}{args.report.suffix}")
+        reports.append(asyncio.run(_drill(where, runbook, args, path, out)))
+        if reports[-1].result != "passed":
+            break
     if args.json:
-        json.dump(report.to_json(), sys.stdout)
+        json.dump({"clusters": [r.to_json() for r in reports]}, sys.stdout)
         sys.stdout.write("\n")
-    return 0 if report.result == "passed" else 1
+    passed = len(reports) == len(targets) and reports[-1].result == "passed"
+    return 0 if passed else 1
+
+
+def _targets(given: list[str]) -> list[Target]:
+    """Every cluster to drill, all checked before the first step runs: a bad file or a
+    read-only cluster refuses the whole command (exit 2, nothing touched)."""
+    if not is_fleet(given):
+        targets = [one_cluster(given)]
+    else:
+        clusters, errors = load_clusters(cluster_paths(given))
+        if errors:
+            raise errors[0][1]
+        targets = [Target(cluster, cluster.path) for cluster in clusters]
+    for cluster in (t.cluster for t in targets):
+        if cluster.read_only:
+            raise ActionRefused(f"{cluster.path}: cluster {cluster.name} is read-only "
+                                "(read_only: true in its file): no drill runs there; "
+                                "nothing was touched")
+    return targets
 
 
 async def _drill(where: Target, runbook: Runbook, args: argparse.Namespace,
-                 out: TextIO) -> DrillReport:
+                 report_path: Path | None, out: TextIO) -> DrillReport:
     loop = asyncio.get_running_loop()
     loop.set_default_executor(ThreadPoolExecutor(PROBE_THREADS, thread_name_prefix="probe"))
     cluster = where.cluster
@@ -85,7 +126,7 @@ async def _drill(where: Target, runbook: Runbook, args: argparse.Namespace,
         return (await _read_line()).strip().lower() in ("y", "yes")
 
     runner = DrillRunner(runbook, monitor, actions, confirm=confirm,
-                         on_event=lambda e: _show(e, out), report_path=args.report)
+                         on_event=lambda e: _show(e, out), report_path=report_path)
     sessions = asyncio.create_task(monitor.run(), name="drill-sessions")
     drill = asyncio.current_task()
 

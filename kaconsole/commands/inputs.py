@@ -11,8 +11,9 @@ import gzip
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO
 
 from kaconsole.core.inventory.load import load_cluster
@@ -20,7 +21,7 @@ from kaconsole.core.inventory.model import Cluster
 from kaconsole.core.logs.bounds import MAX_LINE
 from kaconsole.engine.configcheck import Opener
 from kaconsole.engine.monitor import SessionFactory
-from kaconsole.errors import InputError
+from kaconsole.errors import InputError, KaconsoleError
 from kaconsole.lab import gate
 
 GZIP_MAGIC = b"\x1f\x8b"
@@ -92,6 +93,66 @@ def target(path: str) -> Target:
         demo = demo_sessions(cluster, settled=True)
         return Target(cluster, where, demo, demo.open_runner)
     return Target(cluster_file(path), path)
+
+
+#: Where the cluster files are when a command is given none (os.pathsep-separated paths).
+CLUSTERS_ENV = "KACONSOLE_CLUSTERS"
+CLUSTER_SUFFIXES = (".yaml", ".yml")
+
+
+def default_cluster_paths() -> list[str]:
+    """$KACONSOLE_CLUSTERS, else $XDG_CONFIG_HOME/kaconsole/clusters/ (~/.config by default)."""
+    given = os.environ.get(CLUSTERS_ENV, "")
+    if given.strip():
+        return [p for p in given.split(os.pathsep) if p]
+    config = os.environ.get("XDG_CONFIG_HOME") or os.path.expanduser("~/.config")
+    return [str(Path(config) / "kaconsole" / "clusters")]
+
+
+def cluster_paths(given: Sequence[str]) -> list[str]:
+    """The cluster files named on the command line: files as given, a directory as its *.yaml
+    and *.yml files in name order; the default place when nothing is given."""
+    out: list[str] = []
+    for path in given or default_cluster_paths():
+        if os.path.isdir(path):
+            found = sorted(str(p) for p in Path(path).iterdir()
+                           if p.suffix in CLUSTER_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError(path, "no cluster files (*.yaml, *.yml) in this directory")
+            out += found
+        elif not given and not os.path.exists(path):
+            raise InputError(path, f"no cluster file given, and none here (set {CLUSTERS_ENV} "
+                             "or put cluster files in this directory)")
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
+def is_fleet(given: Sequence[str]) -> bool:
+    """Whether the command line names a fleet: several files, a directory, or none (the
+    default place); one file keeps each command's single-cluster output."""
+    given = given or default_cluster_paths()
+    return len(given) != 1 or os.path.isdir(given[0])
+
+
+def one_cluster(given: Sequence[str]) -> Target:
+    """The one cluster of a command line that is not a fleet (see is_fleet): a file, or demo."""
+    return target(cluster_paths(given)[0])
+
+
+def load_clusters(
+    paths: Sequence[str],
+) -> tuple[list[Cluster], list[tuple[str, KaconsoleError]]]:
+    """The fleet's clusters, each file on its own: a bad one is reported (its error names the
+    file) and the others still load."""
+    clusters: list[Cluster] = []
+    errors: list[tuple[str, KaconsoleError]] = []
+    for path in paths:
+        try:
+            clusters.append(cluster_file(path))
+        except KaconsoleError as exc:
+            errors.append((path, exc))
+    return clusters, errors
 
 
 def open_text(path: str) -> IO[bytes]:

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kaconsole.commands.console import record
-from kaconsole.commands.inputs import target
+from kaconsole.commands.inputs import cluster_paths, is_fleet, load_clusters, one_cluster
 from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.explain import (
     ACTION_WINDOW,
@@ -26,7 +26,8 @@ from kaconsole.core.state.causes import RESIGN_WINDOW
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
-from kaconsole.engine.status import all_ready, take_status
+from kaconsole.engine.status import FLEET_LIMIT, all_ready, take_status, take_statuses
+from kaconsole.errors import InputError
 
 #: How far back audit entries are read for a transition whose time the logs did not give.
 UNDATED_HORIZON = 3600.0
@@ -39,8 +40,17 @@ def register(sub: Any) -> None:
         description="Connect to every node, poll once, listen for adverts for one master-down "
         "interval, and print the cluster's state.",
     )
-    parser.add_argument("cluster", help="the cluster file (clusters/*.yaml), or demo")
+    parser.add_argument(
+        "cluster", nargs="*",
+        help="cluster files or directories of them, or demo (default: $KACONSOLE_CLUSTERS, else "
+        "$XDG_CONFIG_HOME/kaconsole/clusters/); several print {\"clusters\": [...]}",
+    )
     parser.add_argument("--json", action="store_true", help="print the JSON snapshot")
+    parser.add_argument(
+        "--limit", type=float, default=FLEET_LIMIT, metavar="SECONDS",
+        help="with several clusters: each one's time limit (default %(default)g s), so an "
+        "unreachable site does not hold the others",
+    )
     parser.add_argument(
         "--listen",
         type=float,
@@ -56,7 +66,11 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    where = target(args.cluster)
+    if is_fleet(args.cluster):
+        if args.watch:
+            raise InputError("--watch", "watches one cluster: give one cluster file")
+        return _fleet(args)
+    where = one_cluster(args.cluster)
     if args.watch:
         return asyncio.run(_watch(where.cluster, where.sessions, as_json=args.json))
     state = asyncio.run(take_status(where.cluster, where.sessions, listen=args.listen))
@@ -67,6 +81,26 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_text(snap))
     return 1 if find_anomalies(state) else 0
+
+
+def _fleet(args: argparse.Namespace) -> int:
+    """Every cluster at once: one JSON object (or one table each), exit 1 on any anomaly,
+    2 when no cluster could be read."""
+    clusters, errors = load_clusters(cluster_paths(args.cluster))
+    for _, error in errors:
+        print(f"kaconsole: error: {error}", file=sys.stderr)
+    states = asyncio.run(take_statuses(clusters, listen=args.listen, limit=args.limit))
+    now = datetime.now(UTC)
+    snaps = [snapshot_json(state, now, audited(state)) for state in states]
+    if args.json:
+        failed = [{"file": path, "error": str(e)} for path, e in errors]
+        json.dump({"clusters": snaps, "errors": failed}, sys.stdout)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write("\n".join(render_text(snap) for snap in snaps))
+    if not clusters:
+        return 2
+    return 1 if any(snap["anomalies"] for snap in snaps) else 0
 
 
 async def _watch(cluster: Cluster, sessions: SessionFactory | None, *, as_json: bool) -> int:

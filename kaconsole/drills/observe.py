@@ -67,7 +67,8 @@ class Observer:
     async def changed(self, seconds: float) -> None:
         """Until something new arrives, or at most `seconds` (capped at TICK)."""
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._new.wait(), max(min(seconds, TICK), 0.0))
+            async with asyncio.timeout(max(min(seconds, TICK), 0.0)):
+                await self._new.wait()
 
     async def _watch(self) -> None:
         async for update in self.monitor.updates():

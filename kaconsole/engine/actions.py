@@ -73,7 +73,8 @@ class Actions:
         after: Callable[[ActionOutcome], None] | None = None,
     ) -> None:
         self.cluster = cluster
-        self.read_only = read_only
+        #: The cluster file's `read_only: true` wins over any command line.
+        self.read_only = read_only or cluster.read_only
         self.audit = audit
         self._runners = runners
         self._timeout = timeout

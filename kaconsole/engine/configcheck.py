@@ -28,9 +28,10 @@ from kaconsole.core.redact import redact_text
 from kaconsole.core.wire.capture import adverts
 from kaconsole.errors import SshError
 from kaconsole.transport.configfetch import ConfigUnreadable, fetch_config
+from kaconsole.transport.pool import shared_pool
 from kaconsole.transport.remote_commands import capture_command
 from kaconsole.transport.runner import Completed, Runner
-from kaconsole.transport.ssh import SshRunner, connect
+from kaconsole.transport.ssh import SshRunner
 
 #: Seconds for one quick command, and for keepalived's configuration test.
 COMMAND_TIMEOUT = 10.0
@@ -133,14 +134,9 @@ def _statuses(paths: list[str], done: Completed | None) -> dict[str, ScriptStatu
 
 @contextlib.asynccontextmanager
 async def ssh_runner(node: Node) -> AsyncIterator[Runner]:
-    """A runner over a fresh SSH connection to the node, closed afterwards."""
-    conn = await connect(node)
-    try:
+    """A runner over the node's connection (shared with any session on it, else closed after)."""
+    async with shared_pool().connection(node) as conn:
         yield SshRunner(node, conn)
-    finally:
-        conn.close()
-        with contextlib.suppress(Exception):
-            await conn.wait_closed()
 
 
 async def _gather_one(node: Node, opener: Opener, capture: bool) -> Gathered:

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
+from collections.abc import Callable, Sequence
 
+from kaconsole.core.facts import Reachability
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.core.state.model import ClusterState, NodeState
 from kaconsole.core.vrrp.timers import master_down_interval
@@ -52,16 +55,43 @@ async def take_status(
     sessions: SessionFactory | None = None,
     *,
     listen: float | None = None,
+    limit: float | None = None,
 ) -> ClusterState:
+    """The cluster's state after connecting, listening and probing; with `limit`, whatever is
+    known when it runs out (nodes not heard from stay unknown), so one slow site never holds a
+    fleet's snapshot."""
     monitor = ClusterMonitor(cluster, sessions)
     runner = asyncio.create_task(monitor.run(), name="status-sessions")
     try:
-        await monitor.wait_for(lambda s: all_ready(s, cluster), CONNECT_GRACE)
-        await asyncio.sleep(listen if listen is not None else listen_seconds(monitor.state))
-        if cluster.vip_probe is not None:
-            monitor.feed(await monitor.probe(cluster.vip_probe))
+        try:
+            async with asyncio.timeout(limit):
+                await monitor.wait_for(lambda s: all_ready(s, cluster), CONNECT_GRACE)
+                await asyncio.sleep(listen if listen is not None else listen_seconds(monitor.state))
+                if cluster.vip_probe is not None:
+                    monitor.feed(await monitor.probe(cluster.vip_probe))
+        except TimeoutError:
+            for node in monitor.state.nodes:
+                if node.reachable is None:
+                    why = f"no answer within the {limit:g} s limit"
+                    monitor.feed(Reachability(node.name, False, time.time(), why))
         return monitor.state
     finally:
         runner.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await runner
+
+
+#: A fleet's per-cluster time limit: the connect grace, one listen and a probe, with slack.
+FLEET_LIMIT = CONNECT_GRACE + 2 * DEFAULT_LISTEN + 5.0
+
+
+async def take_statuses(
+    clusters: Sequence[Cluster],
+    sessions: Callable[[Cluster], SessionFactory | None] = lambda _: None,
+    *,
+    listen: float | None = None,
+    limit: float = FLEET_LIMIT,
+) -> list[ClusterState]:
+    """Every cluster's state, looked at in parallel, each within `limit` seconds."""
+    looks = (take_status(c, sessions(c), listen=listen, limit=limit) for c in clusters)
+    return list(await asyncio.gather(*looks))

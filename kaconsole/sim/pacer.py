@@ -39,4 +39,5 @@ class Pacer:
             self._wake.clear()
             delay = None if due is None else max(due - now, 0.0) / self.speed
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+                async with asyncio.timeout(delay):  # not wait_for: 3.11's can eat a cancel
+                    await self._wake.wait()

@@ -43,9 +43,9 @@ async def fetch_config(runner: Runner, path: str, *, timeout: float = 10.0) -> K
     for _ in range(MAX_ROUNDS):
         wants = _Wants(fetch.files, fetch.unreadable, fetch.globs)
         try:
-            config = await asyncio.wait_for(asyncio.to_thread(
-                parse_config, fetch.files[path], path=path, read=wants.read, glob=wants.glob),
-                PARSE_TIMEOUT)
+            async with asyncio.timeout(PARSE_TIMEOUT):
+                config = await asyncio.to_thread(
+                    parse_config, fetch.files[path], path=path, read=wants.read, glob=wants.glob)
         except TimeoutError:
             raise ConfigUnreadable(f"{path}: parsing took longer than {PARSE_TIMEOUT:g}s") \
                 from None

@@ -74,7 +74,9 @@ class Poller:
                 await self.read_dump()
                 last_dump = now
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._refresh.wait(), settings.poll_interval / self._speed)
+                # not wait_for: on 3.11 it can swallow a cancel that meets the timeout
+                async with asyncio.timeout(settings.poll_interval / self._speed):
+                    await self._refresh.wait()
 
     def _live(self) -> Runner:
         runner = self._runner()

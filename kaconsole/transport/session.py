@@ -1,4 +1,4 @@
-"""A session per node: one SSH connection carrying the log follower, the capture, the pollers.
+"""A session per node: one SSH connection (the pool's, shared) carrying the log, capture, polls.
 
 Everything a session learns goes out as facts (`core.facts`), in order, to one sink. When the
 connection drops, the node is reported unreachable, and the session reconnects with backoff;
@@ -22,8 +22,9 @@ from kaconsole.errors import SshError
 from kaconsole.transport import remote_commands as commands
 from kaconsole.transport.ingest import Ingest, Sink
 from kaconsole.transport.pollers import Poller, PollSettings
+from kaconsole.transport.pool import ConnectionPool, shared_pool
 from kaconsole.transport.retry import Backoff
-from kaconsole.transport.ssh import SshRunner, connect
+from kaconsole.transport.ssh import SshRunner
 
 #: Exit statuses of a shell that could not find or run the command.
 _MISSING = (126, 127)
@@ -44,8 +45,10 @@ class NodeSession:
         sink: Sink,
         settings: SessionSettings | None = None,
         clock: Callable[[], float] = time.time,
+        pool: ConnectionPool | None = None,
     ) -> None:
         self.node = node
+        self._pool = pool
         self._settings = settings or SessionSettings()
         self._ingest = Ingest(node.name, sink, clock)
         self._delivered: deque[str] = deque(maxlen=MATCH_LINES)
@@ -59,16 +62,20 @@ class NodeSession:
 
     async def run(self) -> None:
         """Keep the node connected and its streams flowing until cancelled."""
+        pool = self._pool or shared_pool()
         backoff = Backoff()
         while True:
             try:
-                conn = await connect(self.node)
+                conn = await pool.acquire(self.node)
             except SshError as exc:
                 self._ingest.reachable(False, exc.reason)
                 await asyncio.sleep(backoff.next_delay())
                 continue
             backoff.reset()
-            reason = await self._serve(conn)
+            try:
+                reason = await self._serve(conn)
+            finally:
+                pool.release(self.node, conn)
             self._ingest.reachable(False, reason)
             await asyncio.sleep(backoff.next_delay())
 
@@ -91,7 +98,6 @@ class NodeSession:
             for task in tasks:
                 with contextlib.suppress(asyncio.CancelledError, asyncssh.Error, OSError):
                     await task
-            conn.close()
 
     # --- the log ---------------------------------------------------------------------------
 
@@ -103,7 +109,8 @@ class NodeSession:
             while True:
                 try:
                     timeout = self._settings.replay_quiet if replaying else None
-                    raw = await asyncio.wait_for(proc.stdout.readline(), timeout)
+                    async with asyncio.timeout(timeout):
+                        raw = await proc.stdout.readline()
                 except TimeoutError:
                     self._deliver(lines_after(list(self._delivered), replay))
                     replay, replaying = [], False

@@ -173,7 +173,7 @@ def make_app(
         cluster,
         monitor or ClusterMonitor(cluster, sessions),
         cluster_file=cluster_file,
-        read_only=read_only,
+        read_only=read_only or cluster.read_only,
         theme=name,
         audit=audit or AuditLog(),
         save_dir=save_dir or state_dir(),

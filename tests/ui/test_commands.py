@@ -25,7 +25,7 @@ def test_console_options() -> None:
     args = parse("console", "clusters/demo.yaml", "--read-only", "--theme", "light")
     assert args.func is console.run
     assert (args.cluster, args.read_only, args.theme, args.pane_lines) == (
-        "clusters/demo.yaml",
+        ["clusters/demo.yaml"],
         True,
         "light",
         5_000,

@@ -96,7 +96,7 @@ class _Map:
 
 
 _TOP_KEYS = ("name", "description", "ssh", "services", "logs", "capture",
-             "keepalived_conf", "vip_probe", "nodes", "lab")
+             "keepalived_conf", "vip_probe", "nodes", "lab", "read_only")
 _NODE_KEYS = ("name", "host", "ssh", "services", "logs", "capture", "keepalived_conf")
 _SSH_KEYS = ("user", "port", "identity_file", "known_hosts", "host_key_policy", "jump",
              "sudo", "connect_timeout")
@@ -295,7 +295,8 @@ class _Builder:
                        services=services, logs=defaults.logs, capture=defaults.capture,
                        keepalived_conf=defaults.keepalived_conf, path=self.path,
                        vip_probe=self.vip_probe(top.values.get("vip_probe"), top.line),
-                       lab_dir=self.lab(top.values.get("lab"), top.line))
+                       lab_dir=self.lab(top.values.get("lab"), top.line),
+                       read_only=bool(self.boolean(top, "read_only")))
 
     def nodes(self, top: _Map, defaults: Node, ssh: dict[str, Any],
               logs: dict[str, Any]) -> tuple[Node, ...]:

@@ -43,6 +43,10 @@ def ask_to_start(app: App[Any], console: Console, name: str) -> None:
     except KaconsoleError as exc:
         app.notify(str(exc), severity="error", timeout=8)
         return
+    if console.cluster.read_only:
+        app.notify(f"{console.cluster.name} is read-only (read_only: true in its file): "
+                   "no drill runs there", severity="error", timeout=8)
+        return
     if console.read_only and changes_nodes(runbook):
         app.notify(f"read-only console: {name} changes nodes and is not offered",
                    severity="warning", timeout=5)

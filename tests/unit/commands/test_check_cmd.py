@@ -209,3 +209,19 @@ def test_garbage_captures_decode_to_nothing() -> None:
     assert engine.adverts_in("") == ()
     assert engine.adverts_in("not base64 at all!") == ()
     assert engine.adverts_in(base64.b64encode(b"\x00" * 100).decode()) == ()
+
+
+def test_a_directory_checks_every_cluster(capsys: pytest.CaptureFixture[str],
+                                          reference: Path, tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    (fleet / "a.yaml").write_text(reference.read_text())
+    (fleet / "b.yaml").write_text(reference.read_text().replace("test-pair", "other-pair"))
+    (fleet / "c.yaml").write_text("name: c\n")
+    status, out, err = run(capsys, str(fleet), "--json")
+    report = json.loads(out)
+    assert [c["cluster"] for c in report["clusters"]] == ["test-pair", "other-pair"]
+    assert all(c["findings"] for c in report["clusters"])
+    assert report["errors"][0]["file"] == str(fleet / "c.yaml")
+    assert f"{fleet / 'c.yaml'}:1: nodes: required" in err
+    assert status == 1

@@ -84,3 +84,22 @@ async def test_a_prompt_can_be_abandoned_and_the_next_one_gets_the_answer(
         writer.write("y\n")
         writer.flush()
         assert await asyncio.wait_for(_read_line(), 5) == "y\n"
+
+
+def test_a_read_only_cluster_refuses_the_drill_and_touches_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    audit = tmp_path / "audit.jsonl"
+    monkeypatch.setenv("KACONSOLE_AUDIT_LOG", str(audit))
+    fleet = tmp_path / "fleet"
+    fleet.mkdir()
+    text = Path(DEMO).read_text()
+    (fleet / "a.yaml").write_text(text.replace("name: demo", "name: a", 1))
+    (fleet / "b.yaml").write_text("read_only: true\n" + text.replace("name: demo", "name: b", 1))
+    for argv in ([str(fleet / "b.yaml")], [str(fleet)]):
+        assert main(["drill", *argv, "nginx-failover", "--yes"]) == 2
+        err = capsys.readouterr().err
+        assert err == (f"kaconsole: error: {fleet / 'b.yaml'}: cluster b is read-only "
+                       "(read_only: true in its file): no drill runs there; nothing was "
+                       "touched\n")
+    assert not audit.exists()

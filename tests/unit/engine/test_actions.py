@@ -109,3 +109,10 @@ async def test_drain_writes_the_track_file_and_is_audited(tmp_path: Path) -> Non
     started, done = actions.audit.read()
     assert started["action"] == f"drain maintenance (write 3 to {track})"
     assert done["result"] == "ok"
+
+
+async def test_a_read_only_cluster_file_wins_over_the_command_line(tmp_path: Path) -> None:
+    cluster = parse_cluster("read_only: true\nname: x\nnodes: [{name: a, host: h}]\n")
+    actions = Actions(cluster, runners=lambda _: None, audit=AuditLog(tmp_path / "a.jsonl"),
+                      read_only=False)
+    assert actions.read_only

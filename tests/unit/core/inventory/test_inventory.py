@@ -270,3 +270,10 @@ def test_lab_marker_names_the_lab_directory() -> None:
                          ("lab: /var/lib/kaconsole/lab\n", "lab: expected a mapping")):
         with pytest.raises(InventoryError, match=message):
             parse_cluster(base + bad, "/c/x.yaml")
+
+
+def test_read_only_is_off_unless_the_file_says_so() -> None:
+    text = "name: x\nnodes: [{name: a, host: h}]\n"
+    assert not parse_cluster(text).read_only
+    assert parse_cluster("read_only: true\n" + text).read_only
+    assert not parse_cluster("read_only: false\n" + text).read_only

@@ -1,0 +1,122 @@
+"""The fleet view's rows and the one-line fleet summary, from views alone (no terminal needed).
+
+One row per cluster and VRRP instance, what is broken first: an engineer opening a fleet of
+forty clusters must see the split brain without scrolling or reading the healthy ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from kaconsole.core.insight.anomalies import Anomaly
+from kaconsole.core.insight.view import ClusterView
+from kaconsole.ui.present.common import clock_text
+
+#: Anomaly kinds from worst to mildest; unlisted kinds rank after these, healthy rows last.
+RANK = ("split_brain", "no_master", "vip_on_non_master", "unreachable", "vip_unreachable",
+        "service_down")
+HEALTHY = len(RANK) + 1
+COLUMNS = ("cluster", "instance", "MASTER", "VIP on", "nodes", "worst", "findings",
+           "last transition")
+
+
+@dataclass(frozen=True, slots=True)
+class FleetRow:
+    cluster: str
+    instance: str
+    master: str
+    vip_holders: str
+    nodes: str
+    worst: str
+    findings: str
+    transition: str
+    #: Sort key: lower is worse (RANK's index), HEALTHY when nothing is wrong.
+    rank: int
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        return (self.cluster, self.instance, self.master, self.vip_holders, self.nodes,
+                self.worst, self.findings, self.transition)
+
+    @property
+    def role(self) -> str:
+        """The row's style: anomaly when something is wrong, else healthy."""
+        return "healthy" if self.rank == HEALTHY else "anomaly"
+
+    def matches(self, needle: str) -> bool:
+        return needle.casefold() in " ".join(self.cells).casefold()
+
+
+def _rank(anomaly: Anomaly) -> int:
+    return RANK.index(anomaly.kind) if anomaly.kind in RANK else len(RANK)
+
+
+def _worst(anomalies: list[Anomaly]) -> tuple[int, str]:
+    if not anomalies:
+        return HEALTHY, "ok"
+    worst = min(anomalies, key=_rank)
+    more = f" +{len(anomalies) - 1}" if len(anomalies) > 1 else ""
+    return _rank(worst), worst.kind.replace("_", " ") + more
+
+
+def _age(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s ago"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min ago"
+    return f"{seconds / 3600:.0f} h ago"
+
+
+def cluster_rows(name: str, view: ClusterView, findings: int | None, now: float) -> list[FleetRow]:
+    """The cluster's rows: one per instance (one placeholder row before any is known)."""
+    nodes = view.state.nodes
+    up = f"{sum(n.reachable is True for n in nodes)}/{len(nodes)}"
+    found = "?" if findings is None else str(findings)
+    rows = []
+    for s in view.summaries or (None,):
+        mine = [a for a in view.anomalies if s is None or a.instance in (None, s.name)]
+        rank, worst = _worst(mine)
+        t = s.last_transition if s is not None else None
+        when = "" if t is None or t.at is None else (
+            f" at {clock_text(t.at)}, {_age(max(now - t.at, 0.0))}")
+        rows.append(FleetRow(
+            cluster=name,
+            instance=s.name if s is not None else "-",
+            master=", ".join(s.masters) if s is not None and s.masters else "none",
+            vip_holders=", ".join(s.vip_holders) if s is not None and s.vip_holders else "-",
+            nodes=up, worst=worst, findings=found,
+            transition=f"{t.node} -> {t.to_state.value}{when}" if t is not None else "-",
+            rank=rank,
+        ))
+    return rows
+
+
+def fleet_rows(views: Mapping[str, ClusterView], findings: Mapping[str, int | None],
+               now: float, needle: str = "") -> list[FleetRow]:
+    """Every row matching `needle`, worst first, then by cluster and instance name."""
+    rows = [r for name, view in views.items()
+            for r in cluster_rows(name, view, findings.get(name), now)]
+    if needle:
+        rows = [r for r in rows if r.matches(needle)]
+    return sorted(rows, key=lambda r: (r.rank, r.cluster, r.instance))
+
+
+def fleet_summary(views: Mapping[str, ClusterView], findings: Mapping[str, int | None]) -> str:
+    """One line for every cluster's header: `fleet: 24 clusters, 1 split brain (db-eu), 2
+    findings`; the worst kinds first, each with up to three clusters named."""
+    by_kind: dict[str, list[str]] = {}
+    for name, view in views.items():
+        for kind in dict.fromkeys(a.kind for a in view.anomalies):
+            by_kind.setdefault(kind, []).append(name)
+    parts = [f"fleet: {len(views)} cluster{'s' if len(views) != 1 else ''}"]
+    for kind in sorted(by_kind, key=lambda k: RANK.index(k) if k in RANK else len(RANK)):
+        names = by_kind[kind]
+        shown = ", ".join(names[:3]) + (f", +{len(names) - 3}" if len(names) > 3 else "")
+        parts.append(f"{len(names)} {kind.replace('_', ' ')} ({shown})")
+    total = sum(f for f in findings.values() if f)
+    if total:
+        parts.append(f"{total} finding{'s' if total != 1 else ''}")
+    if len(parts) == 1:
+        parts.append("all healthy")
+    return ", ".join(parts)

@@ -25,6 +25,18 @@ class Command:
 
 
 MAIN: tuple[Command, ...] = (
+    Command("logs", "l", "pane('logs')", "Log", "the keepalived log pane (takes the keyboard)"),
+    Command("adverts", "w", "pane('adverts')", "Wire", "the VRRP adverts pane, repeats folded"),
+    Command("timeline", "e", "pane('timeline')", "Events", "the timeline pane"),
+    Command("config", "c", "pane('config')", "Conf", "each node's keepalived.conf"),
+    Command(
+        "whatif", "i", "pane('whatif')", "WhatIf",
+        "priority what-if: who becomes MASTER if each tracker fails",
+    ),
+    Command(
+        "commands", "o", "pane('commands')", "Cmds",
+        "command log: every command this session ran, exit status, duration",
+    ),
     Command("help", "question_mark", "help", "Help", "every key, the cluster file, the audit log"),
     Command("quit", "q", "quit", "Quit", "quit (asks first while a drill runs)"),
     Command(
@@ -44,18 +56,6 @@ MAIN: tuple[Command, ...] = (
         writes=True,
     ),
     Command("drills", "d", "drills", "Drills", "pick a drill and follow it step by step"),
-    Command("logs", "l", "pane('logs')", "Log", "the keepalived log pane (takes the keyboard)"),
-    Command("adverts", "w", "pane('adverts')", "Wire", "the VRRP adverts pane, repeats folded"),
-    Command("timeline", "e", "pane('timeline')", "Events", "the timeline pane"),
-    Command("config", "c", "pane('config')", "Conf", "each node's keepalived.conf"),
-    Command(
-        "whatif", "i", "pane('whatif')", "WhatIf",
-        "priority what-if: who becomes MASTER if each tracker fails",
-    ),
-    Command(
-        "commands", "o", "pane('commands')", "Cmds",
-        "command log: every command this session ran, exit status, duration",
-    ),
     Command(
         "filter", "slash", "filter", "Find",
         "filter the log or wire pane, search the others; escape clears",

@@ -74,10 +74,12 @@ def advert_detail(f: AdvertSeen, state: ClusterState | None) -> Lines:
         value = getattr(adv, field.name)
         if field.name == "auth_fingerprint":
             value = "present (a keyed hash; the password is never kept)" if value else "none"
+        elif field.name == "ts":
+            value = f"{clock_text(value)} ({value})"
         elif isinstance(value, tuple):
             value = ", ".join(map(str, value)) or "none"
         role = "vrrp-stop" if field.name == "priority" and value == 0 else ""
-        lines.append([(f"{field.name:<16}", "muted"), (str(value), role)])
+        lines.append([(f"{field.name:<17}", "muted"), (str(value), role)])
     return lines
 
 

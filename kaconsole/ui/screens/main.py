@@ -51,7 +51,8 @@ class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings())
     #: Nothing takes the keyboard at start: every key is the console's until `/` opens the filter.
     AUTO_FOCUS = ""
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-short"), (36, "-tall")]
+    #: Fewer than 36 rows: `-short` shrinks the top area (app.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012 - Textual's own name
 
     def __init__(self, console: Console) -> None:
         super().__init__()

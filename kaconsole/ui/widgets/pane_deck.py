@@ -43,8 +43,16 @@ def _advert_key(f: AdvertSeen) -> tuple[object, object]:
     return (f.node, a.vrid, a.src), (a.priority, a.addresses, a.advert_int, a.problems)
 
 
-def _repeats(first: AdvertSeen, count: int) -> Seg:
-    return f"  ×{count} since {clock_text(first.advert.ts)}", "muted"
+def _folded(line: Callable[[AdvertSeen], PaneLine]) -> Callable[[AdvertSeen, AdvertSeen, int],
+                                                                  PaneLine]:
+    """A folded row: the latest advert, with the count and the first one's time after the
+    priority, where a narrow pane still shows it."""
+    def draw(first: AdvertSeen, last: AdvertSeen, count: int) -> PaneLine:
+        segs = list(line(last).segs)
+        segs.insert(3, (f"×{count} since {clock_text(first.advert.ts)}  ", "muted"))
+        return PaneLine(last.node, tuple(segs))
+
+    return draw
 
 
 class PaneDeck(Vertical):
@@ -73,7 +81,10 @@ class PaneDeck(Vertical):
             with Vertical(id="adverts"):
                 yield Static(id="sources")
                 yield RingPane[AdvertSeen](
-                    self.advert_line, capacity=cap, collapse=_advert_key, repeats=_repeats,
+                    self.advert_line,
+                    capacity=cap,
+                    collapse=_advert_key,
+                    folded=_folded(self.advert_line),
                     id="advert-lines",
                 )
             yield RingPane[Entry](entry_line, capacity=cap, id="timeline")

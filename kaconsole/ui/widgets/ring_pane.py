@@ -4,7 +4,7 @@ Only the visible lines are formatted, so a burst of tens of thousands of log lin
 costs a deque append each; the ring keeps `capacity` items and drops the oldest. While paused
 (`follow` off) the view is frozen and the ring keeps filling: moving the cursor up pauses, so an
 engineer reading back is never thrown to the end by the next line. `collapse` folds a stream's
-repeats (the same advert every second) into one row that counts them.
+repeats (the same advert every second) into one row, drawn by `folded` with their count.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from kaconsole.ui.present.common import Seg
 from kaconsole.ui.present.panes import PaneLine
 
 T = TypeVar("T")
@@ -71,7 +70,7 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
         searchable: Callable[[T], str] | None = None,
         node_of: Callable[[T], str] | None = None,
         collapse: Collapse[T] | None = None,
-        repeats: Callable[[T, int], Seg] | None = None,
+        folded: Callable[[T, T, int], PaneLine] | None = None,
         follow: bool = True,
         id: str | None = None,
     ) -> None:
@@ -82,7 +81,7 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
         self._searchable = searchable or (lambda i: formatter(i).text)
         self._node_of = node_of
         self._collapse = collapse
-        self._repeats = repeats
+        self._folded = folded
         self._rows: list[Row[T]] = []
         self._styles: dict[str, Style] = {}
         self._styles_theme = ""
@@ -257,9 +256,8 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
         if index >= len(self._rows):
             return Strip.blank(width, base)
         row = self._rows[index]
-        segs = list(self._format(row.item).segs)
-        if row.count > 1 and self._repeats is not None:
-            segs.append(self._repeats(row.first, row.count))
+        fold = self._folded if row.count > 1 else None
+        segs = (fold(row.first, row.item, row.count) if fold else self._format(row.item)).segs
         text = Text.assemble(*((t, self._style(r)) for t, r in segs), style=base, no_wrap=True)
         if self.highlight:
             match = Style(reverse=True, bold=True) + self._style("accent")

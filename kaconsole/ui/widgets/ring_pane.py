@@ -170,7 +170,7 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
         """The cursor to `index`; anywhere but the end of a followed pane pauses it."""
         last = len(self._rows) - 1
         self.cursor = max(0, min(last, index))
-        if self.follow and self.cursor < last:
+        if self.follow and index < last:
             self.follow = False
         self.scroll_to_region_of(self.cursor)
         self.refresh()

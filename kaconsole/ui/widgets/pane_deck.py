@@ -139,7 +139,12 @@ class PaneDeck(Vertical):
             for name, key, label in PANES
         )
         pane = self.active
-        state = "following" if pane.follow else "PAUSED (f / G resumes)"
+        if pane.follow:
+            state = "following"
+        elif self.pane in STREAMS:
+            state = "PAUSED (f / G resumes)"
+        else:
+            state = f"line {pane.cursor + 1}/{len(pane.visible_items)}"
         tail = [state, *parts]
         if pane.highlight:
             tail.append(f"/{pane.highlight} (n/N)")

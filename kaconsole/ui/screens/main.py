@@ -163,6 +163,9 @@ class MainScreen(Screen[None]):
     def on_screen_resume(self) -> None:
         self._pane_status()
 
+    def on_ring_pane_moved(self) -> None:
+        self._pane_status()
+
     @property
     def deck(self) -> PaneDeck:
         return self.query_one(PaneDeck)

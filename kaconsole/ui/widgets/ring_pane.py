@@ -62,6 +62,9 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
             self.pane = pane
             self.item = item
 
+    class Moved(Message):
+        """The cursor moved or following changed: the pane strip says where the reader is."""
+
     def __init__(
         self,
         formatter: Callable[[T], PaneLine],
@@ -124,6 +127,7 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
     def set_follow(self, follow: bool) -> None:
         self.follow = follow
         self._update_view()
+        self.post_message(self.Moved())
 
     @property
     def lines(self) -> int:
@@ -174,6 +178,7 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
             self.follow = False
         self.scroll_to_region_of(self.cursor)
         self.refresh()
+        self.post_message(self.Moved())
 
     def next_match(self, direction: int) -> bool:
         """The cursor to the next (1) or previous (-1) row holding the highlighted text."""

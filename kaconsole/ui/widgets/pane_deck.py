@@ -145,8 +145,7 @@ class PaneDeck(Vertical):
             state = "PAUSED (f / G resumes)"
         else:
             state = f"line {pane.cursor + 1}/{len(pane.visible_items)}"
-        tail = [state, *parts]
-        if pane.highlight:
-            tail.append(f"/{pane.highlight} (n/N)")
+        tail = [f"/{pane.highlight} (n/N)"] if pane.highlight else []
+        tail += [state, *parts]
         tail.append(f"{pane.lines}/{pane.capacity}")
         self.query_one("#pane-status", Static).update(f"{keys} │ {' · '.join(tail)}")

@@ -255,7 +255,7 @@ class RingPane(ScrollView, Generic[T], can_focus=True):
         return style
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         index = self.scroll_offset.y + y
         base = self.rich_style
         if index >= len(self._rows):

@@ -15,17 +15,25 @@ from kaconsole.core.events import LogKind
 from kaconsole.core.facts import AdvertSeen, LogSeen
 from kaconsole.core.insight.explain import ACTION_WINDOW, OperatorAction, explain
 from kaconsole.core.insight.timeline import Entry
+from kaconsole.core.state.causes import RESIGN_WINDOW
 from kaconsole.core.state.model import ClusterState, Transition
 from kaconsole.ui.present.common import Seg, clock_text, state_label, state_role
-from kaconsole.ui.present.panes import PaneLine, advert_line, log_line, owner_of
+from kaconsole.ui.present.panes import PaneLine, advert_line, owner_of
 
 Lines = list[list[Seg]]
 _ENTRY_ROLE = {"anomaly": "anomaly", "operator": "log-change", "state": ""}
-#: Log kinds that can back a link of a cause chain.
-_CAUSAL = frozenset({
-    LogKind.SENT_ZERO, LogKind.ADVERT_ZERO, LogKind.SCRIPT, LogKind.PRIORITY,
-    LogKind.TRANSITION, LogKind.STATE, LogKind.ADVERT_TIMEOUT, LogKind.DAEMON,
-})
+#: Log kinds that back a link, by what the link says; the last (empty) one is any other link.
+_LINK_KINDS: tuple[tuple[str, frozenset[LogKind]], ...] = (
+    ("operator ran", frozenset()),
+    ("service poll", frozenset()),
+    ("track script", frozenset({LogKind.SCRIPT, LogKind.PRIORITY})),
+    ("failed", frozenset({LogKind.SCRIPT, LogKind.PRIORITY})),
+    ("priority 0", frozenset({LogKind.SENT_ZERO, LogKind.ADVERT_ZERO})),
+    ("", frozenset({LogKind.STATE, LogKind.TRANSITION, LogKind.ADVERT_ZERO,
+                    LogKind.ADVERT_TIMEOUT, LogKind.SENT_ZERO})),
+)
+#: Priority-0 adverts shown for a link: keepalived sends a few; the first ones make the point.
+_ADVERTS = 2
 
 
 def entry_line(e: Entry) -> PaneLine:
@@ -133,7 +141,7 @@ def _evidence(
     end = (tr.at or 0.0) + 2.0
     named = {n for n in nodes if n in link} or {tr.node}
     out: Lines = []
-    if "audit log" in link or "operator ran" in link:
+    if "operator ran" in link:
         for a in actions:
             if a.node in named and start <= a.at <= end:
                 out.append(_ev("audit", a.at, a.node, f"{a.action}: $ {a.command}"))
@@ -143,15 +151,18 @@ def _evidence(
             for service, st in (node.services.items() if node else ()):
                 out.append(_ev("poll", state.clock, name, f"{service} {st}"))
     if "priority 0" in link:
-        for ad in adverts:
-            owner = owner_of(state, ad.advert.src)
-            if ad.advert.priority == 0 and owner in named and start <= ad.advert.ts <= end:
-                out.append(_ev("wire", ad.advert.ts, ad.node,
-                               advert_line(ad.node, ad.advert, owner).text))
+        zero = [ad for ad in adverts if ad.advert.priority == 0 and start <= ad.advert.ts <= end
+                and owner_of(state, ad.advert.src) in named]
+        for ad in zero[:_ADVERTS]:
+            line = advert_line(ad.node, ad.advert, owner_of(state, ad.advert.src))
+            out.append(_ev("wire", ad.advert.ts, ad.node, line.text))
+    kinds = next(k for word, k in _LINK_KINDS if word in link)
+    # a takeover's own lines are seconds before it; a script's failure may be further back
+    since = start if "script" in link or "failed" in link else (tr.at or 0.0) - RESIGN_WINDOW
     for f in logs:
         at = _log_time(f)
-        if f.node in named and f.event.kind in _CAUSAL and at is not None and start <= at <= end:
-            out.append(_ev("log", at, f.node, log_line(f.node, f.event).text))
+        if f.node in named and f.event.kind in kinds and at is not None and since <= at <= end:
+            out.append(_ev("log", at, f.node, f"{f.event.kind.value}: {f.event.text}"))
     return out
 
 

@@ -16,10 +16,10 @@ from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog, state_dir
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn, SessionFactory
 from kaconsole.errors import InputError
-from kaconsole.ui import keymap
 from kaconsole.ui.bridge import pump
 from kaconsole.ui.maintenance import ask_maintenance
 from kaconsole.ui.messages import StateChanged
+from kaconsole.ui.palette import Entry, catalog
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
@@ -135,17 +135,23 @@ class KaConsoleApp(App[int]):
         md.write_text(self.journal.to_markdown(self.cluster.name))
         return svg, str(md)
 
+    def commands(self) -> list[Entry]:
+        return catalog(
+            read_only=self.read_only,
+            nodes=[n.name for n in self.cluster.nodes],
+            drills=offered(self),
+            themes=self.themes,
+            run_action=partial(self.main.call_later, self.main.run_action),
+            ask=self.main.ask,
+            start_drill=partial(ask_to_start, self, self),
+            select_node=self.main.select_node,
+            set_theme=partial(setattr, self, "theme"),
+        )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The command palette: every console action and drill, then Textual's own."""
-        for c in keymap.MAIN:
-            if self.read_only and c.writes:
-                continue
-            run = partial(self.main.call_later, self.main.run_action, c.action)
-            yield SystemCommand(c.label, f"{keymap.key_label(c.keys)}: {c.description}", run)
-        for name, title in offered(self):
-            start = partial(ask_to_start, self, self, name)
-            yield SystemCommand(f"Drill: {name}", f"{title} (shows its steps, asks)", start)
-        yield from super().get_system_commands(screen)
+        """The command palette: kaconsole's commands only (none of Textual's own)."""
+        for e in self.commands():
+            yield SystemCommand(e.name, e.help, e.run)
 
 
 def make_app(

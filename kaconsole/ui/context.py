@@ -13,6 +13,7 @@ from kaconsole.core.inventory.model import Cluster
 from kaconsole.engine.actions import Actions
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
+from kaconsole.ui.palette import Entry
 from kaconsole.ui.present.journal import Journal
 
 
@@ -36,3 +37,7 @@ class Console(Protocol):
     def request_quit(self) -> None: ...
 
     def save(self) -> tuple[str, str]: ...
+
+    def commands(self) -> list[Entry]:
+        """The palette's catalogue, which the `:` command line also takes."""
+        ...

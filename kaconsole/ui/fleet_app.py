@@ -30,11 +30,12 @@ from kaconsole.ui import keymap
 from kaconsole.ui.bridge import RATE, pump
 from kaconsole.ui.maintenance import ask_maintenance
 from kaconsole.ui.messages import StateChanged
+from kaconsole.ui.palette import Entry, catalog
 from kaconsole.ui.present.fleet import fleet_summary
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
-from kaconsole.ui.screens.drills import BUILTIN, ask_to_start
+from kaconsole.ui.screens.drills import BUILTIN, ask_to_start, offered
 from kaconsole.ui.screens.fleet import ClusterSwitch, FleetChanged, FleetClusterScreen, FleetScreen
 from kaconsole.ui.themes import DEFAULTS, load_themes
 from kaconsole.ui.widgets.advert_matrix import AdvertMatrixScreen
@@ -67,6 +68,23 @@ class ClusterConsole:
 
     def request_quit(self) -> None:
         self.app.action_request_quit()
+
+    def commands(self) -> list[Entry]:
+        """The palette and `:` on this cluster's screen: its nodes, drills and actions."""
+        screen = self.screen
+        if screen is None:
+            return []
+        return catalog(
+            read_only=self.read_only,
+            nodes=[n.name for n in self.cluster.nodes],
+            drills=offered(self),
+            themes=self.app.themes,
+            run_action=partial(screen.call_later, screen.run_action),
+            ask=screen.ask,
+            start_drill=partial(ask_to_start, self.app, self),
+            select_node=screen.select_node,
+            set_theme=partial(setattr, self.app, "theme"),
+        )
 
     def save(self) -> tuple[str, str]:
         stamp = time.strftime("%Y%m%d-%H%M%S")

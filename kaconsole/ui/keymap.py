@@ -25,10 +25,28 @@ class Command:
 
 
 MAIN: tuple[Command, ...] = (
+    Command("logs", "l", "pane('logs')", "Log", "the keepalived log pane (takes the keyboard)"),
+    Command("adverts", "w", "pane('adverts')", "Wire", "the VRRP adverts pane, repeats folded"),
+    Command("timeline", "e", "pane('timeline')", "Events", "the timeline pane"),
+    Command("config", "c", "pane('config')", "Conf", "each node's keepalived.conf"),
+    Command(
+        "whatif", "i", "pane('whatif')", "WhatIf",
+        "priority what-if: who becomes MASTER if each tracker fails",
+    ),
+    Command(
+        "commands", "o", "pane('commands')", "Cmds",
+        "command log: every command this session ran, exit status, duration",
+    ),
     Command("help", "question_mark", "help", "Help", "every key, the cluster file, the audit log"),
     Command("quit", "q", "quit", "Quit", "quit (asks first while a drill runs)"),
-    Command("down", "down,j", "select(1)", "Next", "select the next node", show=False),
-    Command("up", "up,k", "select(-1)", "Prev", "select the previous node", show=False),
+    Command(
+        "down", "down,j", "select(1)", "Next",
+        "select the next node (in a pane with the keyboard: the next line)", show=False,
+    ),
+    Command(
+        "up", "up,k", "select(-1)", "Prev",
+        "select the previous node (in a pane: the previous line)", show=False,
+    ),
     Command(
         "actions",
         "a",
@@ -38,13 +56,18 @@ MAIN: tuple[Command, ...] = (
         writes=True,
     ),
     Command("drills", "d", "drills", "Drills", "pick a drill and follow it step by step"),
-    Command("filter", "slash", "filter", "Filter", "filter the log pane (escape clears)"),
+    Command(
+        "filter", "slash", "filter", "Find",
+        "filter the log or wire pane, search the others; escape clears",
+    ),
+    Command("detail", "enter", "open_node", "Detail",
+            "the selected node whole, or in a pane the line under the cursor", show=False),
+    Command("zoom", "z", "zoom", "Zoom", "the active pane full screen, or back"),
+    Command("cmdline", "colon", "command_line", "Cmd",
+            "command line: drill NAME, node NAME, pane NAME, theme NAME, stop nginx on NODE"),
     Command("theme", "t", "next_theme", "Theme", "next theme"),
     Command("save", "ctrl+s", "save", "Save", "save an SVG screenshot and the timeline (Markdown)"),
     Command("present", "p", "presentation", "Present", "presentation mode: big diagram and timers"),
-    Command("logs", "l", "pane('logs')", "Log", "show the keepalived log pane"),
-    Command("adverts", "w", "pane('adverts')", "Wire", "show the VRRP adverts pane"),
-    Command("timeline", "e", "pane('timeline')", "Events", "show the timeline pane"),
     Command(
         "hears",
         "h",
@@ -62,24 +85,10 @@ MAIN: tuple[Command, ...] = (
         show=False,
         writes=True,
     ),
-    Command("config", "c", "pane('config')", "Config", "show each node's keepalived.conf"),
-    Command(
-        "whatif",
-        "i",
-        "pane('whatif')",
-        "What-if",
-        "priority what-if: who becomes MASTER if each tracker fails",
-        show=False,
-    ),
-    Command(
-        "commands",
-        "o",
-        "pane('commands')",
-        "Commands",
-        "command log: every command this session ran, exit status, duration",
-        show=False,
-    ),
-    Command("follow", "f", "follow", "Follow", "follow or pause the log pane", show=False),
+    Command("next", "n", "search_next(1)", "Next match", "the next search match", show=False),
+    Command("prev", "N", "search_next(-1)", "Prev match", "the previous search match",
+            show=False),
+    Command("follow", "f", "follow", "Follow", "follow or pause the active pane", show=False),
     Command(
         "merge",
         "m",
@@ -88,7 +97,18 @@ MAIN: tuple[Command, ...] = (
         "log pane: all nodes merged, or the selected node",
         show=False,
     ),
-    Command("clear", "escape", "clear_filter", "Clear", "clear the log filter", show=False),
+    Command("clear", "escape", "clear_filter", "Clear",
+            "clear the search; again: the keyboard back to the node list", show=False),
+)
+
+#: Keys of a pane that has the keyboard (RingPane binds them): listed in help.
+PANE_KEYS: tuple[tuple[str, str], ...] = (
+    ("j / k, up / down", "in a pane: move the cursor a line (moving up pauses the pane)"),
+    ("g / G, home / end", "in a pane: the first line / the last line, following again"),
+    ("pgup / pgdn, ctrl+u / ctrl+d", "in a pane: a page up / down"),
+    ("enter", "in a pane: the line whole (a transition: its cause chain and evidence)"),
+    ("W", "in the detail view: wrap long lines or cut them with an ellipsis"),
+    ("tab", "the keyboard to the next pane or field"),
 )
 
 #: The keys of the node actions menu (`a`), in CONTRACTS.md section 8 order.
@@ -106,12 +126,12 @@ DIALOG_KEYS: tuple[tuple[str, str], ...] = (
     ("1..6", "in the actions menu: " + ", ".join(f"{k} {v} {s}" for k, s, v in SERVICE_ACTIONS)),
     ("y", "confirm (when the node's name must be typed: type it, then enter)"),
     ("n / escape", "cancel (the default)"),
-    ("ctrl+p", "command palette: every action and drill"),
+    ("ctrl+p", "command palette: every action on every node, drill, pane and theme"),
     ("x", "on the drill screen: abort at the current step (the rollback is then offered); "
           "escape goes back while the drill runs on, d returns to it"),
 )
 
-_KEY_NAMES = {"question_mark": "?", "slash": "/"}
+_KEY_NAMES = {"question_mark": "?", "slash": "/", "colon": ":"}
 
 
 def request(node: str, key: str) -> ActionRequest | None:
@@ -136,4 +156,4 @@ def bindings() -> list[Binding]:
 
 def help_rows(read_only: bool) -> list[tuple[str, str]]:
     rows = [(key_label(c.keys), c.description) for c in MAIN if not (read_only and c.writes)]
-    return rows + ([] if read_only else list(DIALOG_KEYS))
+    return rows + list(PANE_KEYS) + ([] if read_only else list(DIALOG_KEYS))

@@ -1,5 +1,7 @@
 """The console in a real terminal (tmux) against the lab: `a`, `1`, `y` stops nginx on the
-MASTER; the node list then shows the BACKUP as MASTER. Restores node1 afterwards.
+MASTER; the node list then shows the BACKUP as MASTER; at 100 columns the takeover's detail view
+reads its whole cause, and the wire pane scrolls back to the priority-0 advert. Restores node1
+afterwards.
 
 Run only under the lab lock:
 `flock /var/lib/kaconsole/lab.lock python -m pytest tests/integration/test_console_tmux.py`.
@@ -10,12 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -73,9 +77,15 @@ async def screen_shows(session: str, what: str, check: object, timeout: float) -
         await asyncio.sleep(0.2)
 
 
-async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
-    lab: Lab, tmp_path: Path
-) -> None:
+def keys(session: str, *names: str) -> None:
+    tmux("send-keys", "-t", session, *names)
+
+
+@asynccontextmanager
+async def failed_over(
+    lab: Lab, tmp_path: Path, width: int, height: int
+) -> AsyncIterator[tuple[str, Path]]:
+    """The console in tmux, after `a 1 y` on node1 and node2's takeover; node1 restored after."""
     if shutil.which("tmux") is None:
         pytest.skip("tmux is not installed")
     cluster_file = lab.dir / "cluster.yaml"
@@ -90,9 +100,9 @@ async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
         "-s",
         session,
         "-x",
-        "160",
+        str(width),
         "-y",
-        "50",
+        str(height),
         f"cd {shlex.quote(str(tmp_path))} && KACONSOLE_AUDIT_LOG={shlex.quote(str(audit))} "
         f"{command}; sleep 60",
     )
@@ -106,16 +116,16 @@ async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
             ),
             timeout=SLOW,
         )
-        tmux("send-keys", "-t", session, "a")
+        keys(session, "a")
         await screen_shows(session, "the actions menu", lambda s: "Actions on node1" in s, SLOW)
-        tmux("send-keys", "-t", session, "1")
+        keys(session, "1")
         await screen_shows(
             session,
             "the confirmation with the exact command",
             lambda s: "Stop nginx on node1?" in s and services["nginx"]["stop"] in s,
             SLOW,
         )
-        tmux("send-keys", "-t", session, "y")
+        keys(session, "y")
         # node2's takeover and node1's resignation reach the console on separate streams (and
         # a loaded machine delays either): wait for the screen to show both, not one then assume
         await screen_shows(
@@ -126,12 +136,7 @@ async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
             timeout=SLOW,
         )
         await eventually("VIP on node2 only", lambda: lab.holders_are(["node2"]), timeout=SLOW)
-
-        def audited() -> list[str]:
-            return [json.loads(line)["phase"] for line in audit.read_text().splitlines()]
-
-        await eventually("the action's completion audited",
-                         _async(lambda: audited() == ["started", "completed"]), timeout=SLOW)
+        yield session, audit
     finally:
         await asyncio.to_thread(
             subprocess.run, ["tmux", "kill-session", "-t", session], capture_output=True
@@ -146,3 +151,64 @@ async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
         await eventually("keepalived stopped on node1", keepalived_gone, timeout=SLOW)
         await lab.sh("node1", services["keepalived"]["start"])
         await eventually("VIP back on node1", lambda: lab.holders_are(["node1"]), timeout=SLOW)
+
+
+async def test_a_1_y_stops_nginx_on_the_master_and_the_backup_takes_over(
+    lab: Lab, tmp_path: Path
+) -> None:
+    async with failed_over(lab, tmp_path, 160, 50) as (_, audit):
+
+        def audited() -> list[str]:
+            return [json.loads(line)["phase"] for line in audit.read_text().splitlines()]
+
+        await eventually("the action's completion audited",
+                         _async(lambda: audited() == ["started", "completed"]), timeout=SLOW)
+
+
+#: The detail view of an advert: its priority field (padded; "priority 100" elsewhere is not it).
+ADVERT_PRIORITY = re.compile(r"\bpriority {5,}(\d+)\b")
+
+
+async def test_at_100_columns_the_takeover_reads_whole_and_the_wire_scrolls_back_to_it(
+    lab: Lab, tmp_path: Path
+) -> None:
+    async with failed_over(lab, tmp_path, 100, 40) as (session, _):
+        # the timeline, the takeover found by search, its detail view: the whole cause
+        keys(session, "e", "/")
+        await screen_shows(session, "the search field", lambda s: "search the pane" in s, SLOW)
+        tmux("send-keys", "-t", session, "-l", "priority_zero")
+        keys(session, "Enter")
+        await screen_shows(session, "the search kept", lambda s: "/priority_zero (n/N)" in s,
+                           SLOW)
+        keys(session, "Enter")
+        read = await screen_shows(session, "the takeover's detail view",
+                                  lambda s: "cause chain" in s, SLOW)
+        assert "node2: VI_CLUSTER BACKUP → MASTER" in read
+        shown = read
+        while not ("sent priority 0" in read and "took over" in read):
+            # read on down from the keyboard: each j scrolls a line (a stuck screen times out)
+            keys(session, "j")
+            before = shown
+            shown = await screen_shows(session, "the detail view scrolled a line",
+                                       lambda s, before=before: s != before, SLOW)
+            read += shown
+        keys(session, "Escape")
+        await screen_shows(session, "the detail view closed", lambda s: "cause chain" not in s,
+                           SLOW)
+        # the wire pane, read back line by line from the keyboard to node1's priority 0
+        keys(session, "w")
+        await screen_shows(session, "the wire pane", lambda s: "[w wire]" in s, SLOW)
+        for _ in range(200):
+            keys(session, "Enter")
+            shown = await screen_shows(session, "an advert's detail view",
+                                       lambda s: "advert captured on" in s, SLOW)
+            found = ADVERT_PRIORITY.search(shown)
+            keys(session, "Escape")
+            await screen_shows(session, "the detail view closed",
+                               lambda s: "advert captured on" not in s, SLOW)
+            if found and found.group(1) == "0":
+                break
+            keys(session, "k")
+        else:
+            pytest.fail("no priority-0 advert in the wire pane")
+        assert "PAUSED" in tmux("capture-pane", "-p", "-t", session)

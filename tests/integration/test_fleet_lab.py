@@ -8,7 +8,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from labkit import Lab, eventually
 from textual.widgets import DataTable
 
 from kaconsole.commands.inputs import cluster_paths, load_clusters
@@ -18,6 +17,7 @@ from kaconsole.transport.pool import shared_pool
 from kaconsole.ui.fleet_app import make_fleet_app
 from kaconsole.ui.screens.fleet import FleetClusterScreen
 from kaconsole.ui.widgets.header import ClusterHeader
+from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
 

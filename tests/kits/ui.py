@@ -38,6 +38,7 @@ from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, Sink
 from kaconsole.transport.runner import Completed
 from kaconsole.ui.app import KaConsoleApp, make_app
+from kaconsole.ui.widgets.ring_pane import RingPane
 
 LAB = Path(__file__).parents[1] / "data" / "lab"
 SECRET = "s3cr3tPW"
@@ -179,3 +180,9 @@ def runner(app: KaConsoleApp, node: str) -> RecordingRunner:
     session = app.monitor.sessions[node]
     assert isinstance(session, IdleSession)
     return session.runner
+
+
+def doc_text(app: KaConsoleApp, pane: str) -> str:
+    """The text of a document pane (config, what-if, command log): its lines of segments."""
+    ring = app.main.query_one(f"#{pane}", RingPane)
+    return "\n".join("".join(t for t, _ in line) for line in ring.visible_items)

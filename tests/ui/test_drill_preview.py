@@ -6,11 +6,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any
 
-from uikit import lab_facts, monitor_with
-
 from kaconsole.drills.runbook import builtin_names, load_drill
 from kaconsole.ui.present.drill import preview
 from kaconsole.ui.screens.drills import offered
+from tests.kits.ui import lab_facts, monitor_with
 
 
 def test_the_start_confirmation_names_resolved_nodes() -> None:

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-from textual.widgets import ContentSwitcher, Static
+from textual.widgets import ContentSwitcher
 
 from kaconsole.core.insight.view import view_of
 from kaconsole.core.state.model import initial_state
 from kaconsole.core.state.reduce import fold
 from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
-from tests.kits.ui import SECRET, console, lab_facts, runner, until
+from tests.kits.ui import SECRET, console, doc_text, lab_facts, runner, until
 
 SIZE = (160, 50)
 
@@ -93,14 +93,12 @@ async def test_keys_show_whatif_and_the_commands_an_action_ran(tmp_path: Path) -
         await pilot.pause()
         await pilot.press("i")
         assert app.main.query_one("#panes", ContentSwitcher).current == "whatif"
-        whatif = str(app.main.query_one("#whatif-text", Static).render())
-        assert "if monitor_nginx (-20) fails on node1" in whatif
+        assert "if monitor_nginx (-20) fails on node1" in doc_text(app, "whatif")
         await pilot.press("o")
-        commands = app.main.query_one("#commands-text", Static)
-        assert "no command has run in this session" in str(commands.render())
-        await pilot.press("a", "1", "y")
-        await until(pilot, lambda: "exit 0" in str(commands.render()))
-        text = str(commands.render())
+        assert "no command has run in this session" in doc_text(app, "commands")
+        await pilot.press("escape", "a", "1", "y")
+        await until(pilot, lambda: "exit 0" in doc_text(app, "commands"))
+        text = doc_text(app, "commands")
         assert "node1" in text
         assert "$ systemctl stop nginx" in text
         assert SECRET not in text

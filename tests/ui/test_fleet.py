@@ -7,7 +7,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
-from uikit import until
 
 from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.fleet import SPLIT, demo_fleet, fleet_sessions
@@ -15,6 +14,7 @@ from kaconsole.ui.fleet_app import FleetApp, make_fleet_app
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.fleet import ClusterSwitch, FleetClusterScreen, FleetScreen
 from kaconsole.ui.widgets.header import ClusterHeader
+from tests.kits.ui import until
 
 
 def _app(tmp_path: Path, count: int = 4, read_only: str | None = None,

@@ -18,7 +18,7 @@ from kaconsole.ui.screens.help import Help
 from kaconsole.ui.screens.node_actions import NodeActions
 from kaconsole.ui.widgets.node_table import NodeList
 from kaconsole.ui.widgets.ring_pane import RingPane
-from tests.kits.ui import SECRET, console, lab_facts, runner, until
+from tests.kits.ui import SECRET, console, doc_text, lab_facts, runner, until
 
 SIZE = (140, 45)
 
@@ -216,7 +216,7 @@ async def test_an_unwritable_audit_log_is_shown_at_once_and_nothing_runs(tmp_pat
         assert any("not run: the audit log" in m and "cannot be written" in m for m in shown)
         app.main.action_pane("commands")
         await pilot.pause()
-        text = _text(app.main.query_one("#commands-text", Static))
+        text = doc_text(app, "commands")
         assert "$ systemctl stop nginx" in text
         assert "not run: the audit log" in text
     assert runner(app, "node1").commands == []
@@ -360,7 +360,7 @@ async def test_config_pane_is_redacted(tmp_path: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("c")
-        text = _text(app.main.query_one("#config-text", Static))
+        text = doc_text(app, "config")
         assert "auth_pass: *** the same on every node" in text
         assert "priority: node1=120   node2=100" in text
         assert SECRET not in text

@@ -4,8 +4,6 @@ header and the timeline's causes all word the same ClusterView, for any state th
 from __future__ import annotations
 
 from hypothesis import given, settings
-from tests.unit.core.test_state_lab_logs import lab_facts as recorded
-from tests.unit.core.test_state_properties import facts
 
 from kaconsole.core.facts import Fact
 from kaconsole.core.insight.explain import OperatorAction
@@ -16,6 +14,8 @@ from kaconsole.ui.present.diagram import diagram_lines, diagrams
 from kaconsole.ui.present.explain import whatif_view
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.present.nodes import banner, header_lines
+from tests.kits.facts import lab_facts as recorded
+from tests.kits.strategies import fact_sequences as facts
 
 
 def _flat(lines: list[list[tuple[str, str]]]) -> list[str]:
@@ -108,10 +108,9 @@ def _stopped(seconds_later: float) -> ClusterView:
     """node1 logged STOP `seconds_later` s after the steady state; `ip addr` still lists the VIP."""
     from datetime import UTC, datetime
 
-    from uikit import lab_facts, monitor_with
-
     from kaconsole.core.events import LogEvent, LogKind
     from kaconsole.core.facts import LogSeen
+    from tests.kits.ui import lab_facts, monitor_with
 
     state = monitor_with(lab_facts()).state
     assert state.clock is not None

@@ -8,7 +8,6 @@ import contextlib
 from pathlib import Path
 
 import pytest
-from uikit import until
 
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.recording import Recorder
@@ -16,6 +15,7 @@ from kaconsole.engine.replay import Player
 from kaconsole.sim.cluster import demo_cluster, demo_sessions
 from kaconsole.ui.replay import PositionBar, ReplayScreen, replay_app
 from kaconsole.ui.widgets.node_table import NodeList
+from tests.kits.ui import until
 
 
 async def record_demo_failover(directory: Path) -> tuple[Path, ClusterMonitor]:

@@ -57,3 +57,53 @@ async def test_filter_by_text_and_node() -> None:
         assert list(pane.visible_items) == [1, 11, 13, 15, 17, 19]
         pane.set_filter(None)
         assert len(pane.visible_items) == 30
+
+
+class _Folding(App[None]):
+    """Items are (stream, value): repeats of a stream's value fold; a change is a new row."""
+
+    def compose(self) -> ComposeResult:
+        yield RingPane[tuple[str, int]](
+            lambda i: PaneLine(i[0], ((f"{i[0]} {i[1]}", ""),)),
+            capacity=100,
+            collapse=lambda i: (i[0], i[1]),
+            folded=lambda first, last, n: PaneLine(last[0], ((f"{last} ×{n}", ""),)),
+        )
+
+
+async def test_repeats_fold_and_every_change_keeps_its_row() -> None:
+    app = _Folding()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(RingPane)
+        pane.extend([("a", 100), ("b", 90), ("a", 100), ("b", 90), ("a", 0), ("a", 0), ("a", 100)])
+        await pilot.pause()
+        assert list(pane.visible_items) == [("a", 100), ("b", 90), ("a", 0), ("a", 100)]
+        assert [pane.row_count(i) for i in range(4)] == [2, 2, 2, 1]
+        assert "×2" in app.export_screenshot()
+
+
+async def test_search_moves_the_cursor_between_matches_without_filtering() -> None:
+    app = _Host()
+    async with app.run_test(size=(60, 20)) as pilot:
+        pane = app.query_one(RingPane)
+        pane.extend(list(range(30)))
+        pane.focus()
+        await pilot.press("g")
+        pane.search("line 2")
+        assert len(pane.visible_items) == 30
+        assert pane.cursor == 2
+        assert pane.next_match(1)
+        assert pane.cursor == 20
+        assert pane.next_match(-1)
+        assert pane.cursor == 2
+        pane.search("nowhere")
+        assert not pane.next_match(1)
+
+
+async def test_a_cut_line_ends_in_an_ellipsis() -> None:
+    app = _Host()
+    async with app.run_test(size=(8, 5)) as pilot:
+        pane = app.query_one(RingPane)
+        pane.extend([123456])
+        await pilot.pause()
+        assert "…" in app.export_screenshot()

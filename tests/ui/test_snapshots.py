@@ -35,6 +35,16 @@ def test_main_screen(snap_compare: Any, tmp_path: Path, theme: str) -> None:
     assert snap_compare(app, terminal_size=SIZE, run_before=_ready())
 
 
+@pytest.mark.parametrize("theme", ["dark", "light"])
+@pytest.mark.parametrize("size", [(80, 24), (160, 48)], ids=["80x24", "160x48"])
+def test_main_screen_at(
+    snap_compare: Any, tmp_path: Path, theme: str, size: tuple[int, int]
+) -> None:
+    """The small terminal (top area shrunk, every pane's key in the footer) and a big one."""
+    app = console(tmp_path, theme=theme)
+    assert snap_compare(app, terminal_size=size, run_before=_ready())
+
+
 def test_confirmation_dialog(snap_compare: Any, tmp_path: Path) -> None:
     app = console(tmp_path)
     assert snap_compare(app, terminal_size=SIZE, run_before=_ready("a", "1"))

@@ -130,7 +130,7 @@ class FleetScreen(Screen[None]):
 
 class FleetClusterScreen(MainScreen):
     """A cluster's usual console inside a fleet: the fleet's summary under the header, and
-    `escape` (with no log filter to clear) goes back to the fleet view."""
+    `escape` (with no log filter to clear) goes back to the fleet view; `:` switches cluster."""
 
     def __init__(self, console: Console, fleet_line: str = "") -> None:
         super().__init__(console)
@@ -139,6 +139,10 @@ class FleetClusterScreen(MainScreen):
     def show_view(self, view: ClusterView) -> None:
         super().show_view(view)
         self._header()
+
+    def action_command_line(self) -> None:
+        """In a fleet, `:` names a cluster to switch to (the palette keeps the commands)."""
+        self.run_worker(self.app.run_action("switch_cluster"), exclusive=True)
 
     def show_fleet(self, line: str) -> None:
         self.fleet_line = line

@@ -7,19 +7,18 @@ actions go through the node menu and the confirmation to the engine's `Actions`.
 from __future__ import annotations
 
 import time
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Digits, Footer, Input, Static
+from textual.widgets import Digits, Footer, Input, Static
 
 from kaconsole.core.facts import AdvertSeen, LogSeen
 from kaconsole.core.insight.effects import expected_effect
 from kaconsole.core.insight.explain import OperatorAction
-from kaconsole.core.insight.timeline import Entry
 from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest
@@ -27,48 +26,33 @@ from kaconsole.errors import ActionRefused
 from kaconsole.ui import keymap
 from kaconsole.ui.context import Console
 from kaconsole.ui.messages import ActionDone, StateChanged
-from kaconsole.ui.present.common import clock_text
+from kaconsole.ui.palette import Entry as PaletteEntry
 from kaconsole.ui.present.config import config_lines
+from kaconsole.ui.present.detail import Lines, node_detail, row_detail
 from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
 from kaconsole.ui.present.nodes import columns, degraded, node_rows
-from kaconsole.ui.present.panes import PaneLine, advert_line, advert_sources, log_line, owner_of
+from kaconsole.ui.present.panes import PaneLine, advert_line, advert_sources, owner_of
+from kaconsole.ui.screens.command_line import CommandLine
 from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.screens.detail import Detail
+from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
 from kaconsole.ui.screens.drills import Drills
 from kaconsole.ui.screens.help import Help
 from kaconsole.ui.screens.node_actions import NodeActions
 from kaconsole.ui.widgets.header import Banner, ClusterHeader
 from kaconsole.ui.widgets.node_table import NodeList
+from kaconsole.ui.widgets.pane_deck import PaneDeck
 from kaconsole.ui.widgets.ring_pane import RingPane
 from kaconsole.ui.widgets.state_diagram import StateDiagram
 from kaconsole.ui.widgets.styled import lines_content
-
-PANES = ("logs", "adverts", "timeline", "config", "whatif", "commands")
-_ENTRY_ROLE = {"anomaly": "anomaly", "operator": "log-change", "state": ""}
-
-
-def _entry_line(e: Entry) -> PaneLine:
-    role = _ENTRY_ROLE.get(e.source, "")
-    if e.source == "state":
-        role = f"vrrp-{e.kind}"
-    if e.kind in ("cleared", "done"):
-        role = "healthy"
-    if e.kind == "failed":
-        role = "anomaly"
-    return PaneLine(
-        e.node,
-        (
-            (f"{clock_text(e.at)} ", "muted"),
-            (f"{e.source:<9}", "muted"),
-            (f"{e.node or '-':<10} ", ""),
-            (e.text, role),
-        ),
-    )
 
 
 class MainScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = list(keymap.bindings())
     #: Nothing takes the keyboard at start: every key is the console's until `/` opens the filter.
     AUTO_FOCUS = ""
+    #: Fewer than 36 rows: `-short` shrinks the top area (app.tcss).
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (36, "-tall")]  # noqa: RUF012 - Textual's own name
 
     def __init__(self, console: Console) -> None:
         super().__init__()
@@ -89,26 +73,8 @@ class MainScreen(Screen[None]):
             yield StateDiagram(id="diagram")
             yield Static(id="timer-label")
             yield Digits("--:--", id="timer")
-        yield Static(id="pane-status")
-        yield Input(placeholder="filter the log (escape clears)", id="filter")
-        with ContentSwitcher(initial="logs", id="panes"):
-            yield RingPane[LogSeen](
-                lambda f: log_line(f.node, f.event),
-                capacity=cap,
-                searchable=lambda f: f"{f.node} {f.event.text}",
-                node_of=lambda f: f.node,
-                id="logs",
-            )
-            with Vertical(id="adverts"):
-                yield Static(id="sources")
-                yield RingPane[AdvertSeen](self._advert_line, capacity=cap, id="advert-lines")
-            yield RingPane[Entry](_entry_line, capacity=cap, id="timeline")
-            with Vertical(id="config"):
-                yield Static(id="config-text")
-            with Vertical(id="whatif"):
-                yield Static(id="whatif-text")
-            with Vertical(id="commands"):
-                yield Static(id="commands-text")
+        yield Static(id="drill-note")
+        yield PaneDeck(cap, self._advert_line)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -122,8 +88,8 @@ class MainScreen(Screen[None]):
 
     def on_state_changed(self, message: StateChanged) -> None:
         update = message.update
-        self.query_one("#logs", RingPane).extend(update.logs)
-        self.query_one("#advert-lines", RingPane).extend(update.adverts)
+        self.deck.ring("logs").extend(update.logs)
+        self.deck.ring("adverts").extend(update.adverts)
         if update.missed:
             self.console.missed += update.missed
         if update.state is not self.state:
@@ -140,7 +106,7 @@ class MainScreen(Screen[None]):
         self.view = view
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
         new = self.console.journal.observe(view)
-        self.query_one("#timeline", RingPane).extend(new)
+        self.deck.ring("timeline").extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
             view, c.cluster.description, read_only=c.read_only
@@ -173,17 +139,33 @@ class MainScreen(Screen[None]):
         self.query_one("#timer", Digits).update(value)
 
     def _pane_status(self) -> None:
-        logs = self.query_one("#logs", RingPane)
-        parts = [f"[{self.pane}]", "l log · w wire · e events · c config"]
-        if self.pane == "logs":
+        parts = []
+        if self.deck.pane == "logs":
             parts.append("all nodes" if self.merged else f"node {self.selected_node()}")
-            parts.append("following" if logs.follow else "PAUSED (f)")
-            if logs.query_text:
-                parts.append(f"filter {logs.query_text!r}")
-            parts.append(f"{logs.lines}/{logs.capacity} lines")
             if self.console.missed:
                 parts.append(f"{self.console.missed} skipped in bursts")
-        self.query_one("#pane-status", Static).update(" · ".join(parts))
+        self.deck.status(parts)
+        self._drill_note()
+
+    def _drill_note(self) -> None:
+        """Escaping a running drill leaves it running: say so, and how to get back to it."""
+        note = self.query_one("#drill-note", Static)
+        running = self.console.drill_running and self.app.is_screen_installed(DRILL_SCREEN)
+        note.display = running
+        if running:
+            drill = self.app.get_screen(DRILL_SCREEN)
+            name = getattr(getattr(drill, "runner", None), "runbook", None)
+            note.update(f"drill {getattr(name, 'name', '')} running — d shows it")
+
+    def on_screen_resume(self) -> None:
+        self._pane_status()
+
+    def on_ring_pane_moved(self) -> None:
+        self._pane_status()
+
+    @property
+    def deck(self) -> PaneDeck:
+        return self.query_one(PaneDeck)
 
     def selected_node(self) -> str:
         nodes = self.console.cluster.nodes
@@ -217,35 +199,36 @@ class MainScreen(Screen[None]):
         self.app.push_screen(Drills(self.console))
 
     def action_filter(self) -> None:
-        self.action_pane("logs")
-        field = self.query_one("#filter", Input)
-        field.display = True
-        field.focus()
+        self.deck.open_search()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            self._apply_log_filter()
+            self.deck.searched(event.value, self._log_node())
+            self._pane_status()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.set_focus(None)
+            self.deck.active.focus()
 
     def action_clear_filter(self) -> None:
-        field = self.query_one("#filter", Input)
-        field.value = ""
-        field.display = False
-        self.set_focus(None)
-        self._apply_log_filter()
-
-    def _apply_log_filter(self) -> None:
-        text = self.query_one("#filter", Input).value
-        node = None if self.merged else self.selected_node()
-        self.query_one("#logs", RingPane).set_filter(text, node)
+        if not self.deck.clear_search(self._log_node()):
+            self.set_focus(None)
         self._pane_status()
 
+    def _log_node(self) -> str | None:
+        return None if self.merged else self.selected_node()
+
+    def _apply_log_filter(self) -> None:
+        logs = self.deck.ring("logs")
+        logs.set_filter(logs.query_text, self._log_node())
+        self._pane_status()
+
+    def action_search_next(self, direction: int) -> None:
+        self.deck.active.next_match(direction)
+
     def action_follow(self) -> None:
-        logs = self.query_one("#logs", RingPane)
-        logs.set_follow(not logs.follow)
+        pane = self.deck.active
+        pane.set_follow(not pane.follow)
         self._pane_status()
 
     def action_merge(self) -> None:
@@ -254,22 +237,63 @@ class MainScreen(Screen[None]):
 
     def action_pane(self, name: str) -> None:
         self.pane = name
-        self.query_one("#panes", ContentSwitcher).current = name
+        self.deck.switch(name)
         self._refresh_pane()
         self._pane_status()
 
+    def action_zoom(self) -> None:
+        """The active pane alone on screen (the banner stays: an alarm must not hide)."""
+        self.toggle_class("-zoom")
+        self.deck.active.focus()
+
     def _refresh_pane(self) -> None:
         """The computed panes are drawn only while shown."""
+        deck = self.deck
         if self.pane == "commands":
             c, since = self.console, self.started_at
             entries = session_entries(c.audit.since(since), c.cluster.name, since)
-            self.query_one("#commands-text", Static).update(lines_content(command_lines(entries)))
+            deck.ring("commands").replace(command_lines(entries))
         if self.state is None:
             return
         if self.pane == "config":
-            self.query_one("#config-text", Static).update(lines_content(config_lines(self.state)))
+            deck.ring("config").replace(config_lines(self.state))
         elif self.pane == "whatif":
-            self.query_one("#whatif-text", Static).update(lines_content(whatif_view(self.view)))
+            deck.ring("whatif").replace(whatif_view(self.view))
+
+    # --- the detail view, the command line ---------------------------------------------------
+
+    def action_open_node(self) -> None:
+        if self.state is not None and self.console.cluster.nodes:
+            name = self.selected_node()
+            self._detail(f"node {name}", node_detail(self.state, name, *self._evidence()))
+
+    def on_ring_pane_opened(self, message: RingPane.Opened) -> None:
+        self._detail(*row_detail(message.item, self.state, *self._evidence()))
+
+    def _evidence(self) -> tuple[list[OperatorAction], list[LogSeen], list[AdvertSeen]]:
+        deck = self.deck
+        logs = cast("RingPane[LogSeen]", deck.ring("logs"))
+        adverts = cast("RingPane[AdvertSeen]", deck.ring("adverts"))
+        return list(self.console.monitor.actions), list(logs.items), list(adverts.items)
+
+    def _detail(self, title: str, lines: Lines) -> None:
+        self.app.push_screen(Detail(title, lines))
+
+    def action_command_line(self) -> None:
+        def run(entry: PaletteEntry | None) -> None:
+            if entry is not None:
+                entry.run()
+
+        self.app.push_screen(CommandLine(self.console.commands()), run)
+
+    def select_node(self, name: str) -> None:
+        names = [n.name for n in self.console.cluster.nodes]
+        if name in names:
+            self.action_select(names.index(name) - self.selected)
+
+    def ask(self, request: ActionRequest) -> None:
+        """A service action from the palette: the same confirmation as from the menu."""
+        self._chosen(request)
 
     def action_next_theme(self) -> None:
         self.console.next_theme()
@@ -320,7 +344,7 @@ class MainScreen(Screen[None]):
             entry = journal.action(
                 time.time(), request.node, "cancelled", f"{request.label}: cancelled"
             )
-            self.query_one("#timeline", RingPane).extend([entry])
+            self.deck.ring("timeline").extend([entry])
             return
         now = time.time()
         self.console.monitor.record_action(
@@ -332,7 +356,7 @@ class MainScreen(Screen[None]):
             "confirmed",
             f"{request.label} on {request.node}: confirmed, running",
         )
-        self.query_one("#timeline", RingPane).extend([entry])
+        self.deck.ring("timeline").extend([entry])
         self._execute(request)
 
     @work(group="actions", exit_on_error=False, description="run a confirmed service action")
@@ -355,7 +379,7 @@ class MainScreen(Screen[None]):
         else:
             ok, text, kind = False, f"{r.label} on {r.node}: refused: {message.error}", "failed"
         entry = self.console.journal.action(time.time(), r.node, kind, text)
-        self.query_one("#timeline", RingPane).extend([entry])
+        self.deck.ring("timeline").extend([entry])
         self.notify(text, severity="information" if ok else "error", timeout=8)
         self.console.monitor.refresh(r.node)
         if self.pane == "commands":

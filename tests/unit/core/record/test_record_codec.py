@@ -29,7 +29,7 @@ from kaconsole.core.facts import (
 )
 from kaconsole.core.record.codec import decode, encode
 
-DATA = Path(__file__).resolve().parents[2] / "data"
+DATA = Path(__file__).resolve().parents[3] / "data"
 CONFIGS = sorted(DATA.rglob("*.conf"))
 
 times = st.floats(min_value=0, max_value=4e9, allow_nan=False)

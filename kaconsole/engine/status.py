@@ -58,6 +58,8 @@ async def take_status(
     try:
         await monitor.wait_for(lambda s: all_ready(s, cluster), CONNECT_GRACE)
         await asyncio.sleep(listen if listen is not None else listen_seconds(monitor.state))
+        if monitor.observe_host:  # before the probe, which may start refreshing the entry
+            await monitor.observe_host_once()
         if cluster.vip_probe is not None:
             monitor.feed(await monitor.probe(cluster.vip_probe))
         return monitor.state

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 declare -A wanted=(
   [keepalived]=keepalived [nginx]=nginx-light [sshd]=openssh-server [ssh-keygen]=openssh-client
   [tcpdump]=tcpdump [nft]=nftables [ip]=iproute2 [pgrep]=procps [nsenter]=util-linux [tmux]=tmux
+  [arping]=iputils-arping
 )
 missing=()
 for cmd in "${!wanted[@]}"; do

@@ -7,8 +7,10 @@ folding the same facts always gives the same state.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 
 from kaconsole.core.conf.model import KeepalivedConfig
 from kaconsole.core.events import Advert, LogEvent, VrrpState
@@ -94,10 +96,28 @@ class ServiceObserved:
 
 @dataclass(frozen=True, slots=True)
 class AddressesObserved:
-    """Every address configured on the node (`ip -j addr`), VIPs included."""
+    """Every address configured on the node (`ip -j addr`), VIPs included; `macs` maps each
+    address to its interface's MAC (what a neighbour must resolve a VIP to)."""
 
     node: str
     addresses: frozenset[str]
+    at: float
+    macs: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+
+#: The observer name of the console's own host when it is on the service segment (a client).
+CONSOLE_HOST = "console"
+
+
+@dataclass(frozen=True, slots=True)
+class NeighbourObserved:
+    """What `node` (a node, or CONSOLE_HOST) resolves `vip` to: its ARP cache entry, or who
+    answered an arping when it had none. `mac` None: nothing answered."""
+
+    node: str
+    vip: str
+    mac: str | None
+    state: str
     at: float
 
 
@@ -156,4 +176,5 @@ Fact = (
     | ConfigObserved
     | ChannelStatus
     | ProbeResult
+    | NeighbourObserved
 )

@@ -25,6 +25,7 @@ from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import reduce
 from kaconsole.engine.probe import probe
 from kaconsole.engine.recording import Recorder
+from kaconsole.transport.neighbours import host_neighbours
 from kaconsole.transport.retry import Backoff
 from kaconsole.transport.runner import Runner
 from kaconsole.transport.session import NodeSession, SessionSettings
@@ -37,6 +38,8 @@ ACTIONS_KEPT = 100
 
 #: A session that ran this long before failing starts again from the shortest backoff.
 STABLE_SESSION = 60.0
+#: How often the console's host reads its own ARP cache for the VIPs (a local, cheap read).
+HOST_NEIGHBOUR_INTERVAL = 2.0
 
 
 class Session(Protocol):
@@ -58,6 +61,7 @@ def ssh_sessions(settings: SessionSettings | None = None) -> SessionFactory:
     def make(node: Node, sink: Sink) -> Session:
         return NodeSession(node, sink, settings)
 
+    make.observe_host = True  # type: ignore[attr-defined]
     return make
 
 
@@ -88,6 +92,8 @@ class ClusterMonitor:
         #: HTTP through the VIP. Simulated sessions bring their own (`probe` on the factory),
         #: so that nothing run on the demo ever reaches the network.
         self.probe: ProbeFn = getattr(factory, "probe", probe)
+        #: Whether this host's ARP cache is read as a client's (real sessions only, never the demo).
+        self.observe_host: bool = getattr(factory, "observe_host", False)
         self._seq = 0
         self._appended = 0  # log events and adverts ever put in the rings
         self._logs: deque[tuple[int, LogSeen]] = deque(maxlen=log_capacity)
@@ -104,9 +110,16 @@ class ClusterMonitor:
     def feed(self, fact: Fact) -> None:
         """Fold one fact; sessions call this, and so do tests and the timeline of actions."""
         self._seq += 1
+        before = self.state.transition_count
         self.state = reduce(self.state, fact)
         if self.recorder is not None:
             self.recorder.fact(fact)
+        if self.state.transition_count != before:
+            for session in self.sessions.values():
+                # Optional: a session that cannot ask its node's neighbours simply is not asked.
+                check: Callable[[], None] | None = getattr(session, "check_neighbours", None)
+                if check is not None:
+                    check()
         if isinstance(fact, LogSeen):
             self._logs.append((self._seq, fact))
             self._appended += 1
@@ -129,18 +142,32 @@ class ClusterMonitor:
             event.set()
 
     async def run(self) -> None:
-        """Run every node's session until cancelled, each on its own (see `_supervise`), and
-        the recorder beside them until they end."""
+        """Run every node's session until cancelled, each on its own (see `_supervise`), the
+        host's neighbour watch, and the recorder beside them until they end."""
         recording = asyncio.create_task(self.recorder.run()) if self.recorder else None
         try:
             async with asyncio.TaskGroup() as group:
                 for name, session in self.sessions.items():
                     group.create_task(self._supervise(name, session), name=f"session:{name}")
+                if self.observe_host:
+                    group.create_task(self._watch_host(), name="host-neighbours")
         finally:
             if recording is not None:
                 recording.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await recording
+
+    async def observe_host_once(self) -> None:
+        """Read this host's cache entry for every VIP the nodes' configurations name."""
+        vips = {v for n in self.state.nodes for i in n.instances if i.spec for v in i.spec.vips}
+        for fact in await host_neighbours(sorted(vips)):
+            self.feed(fact)
+
+    async def _watch_host(self) -> None:
+        while True:
+            with contextlib.suppress(OSError):
+                await self.observe_host_once()
+            await asyncio.sleep(HOST_NEIGHBOUR_INTERVAL)
 
     async def _supervise(self, name: str, session: Session) -> None:
         """One node's session, isolated: when it fails, the node is shown unreachable with the

@@ -67,6 +67,8 @@ async def take_status(
             async with asyncio.timeout(limit):
                 await monitor.wait_for(lambda s: all_ready(s, cluster), CONNECT_GRACE)
                 await asyncio.sleep(listen if listen is not None else listen_seconds(monitor.state))
+                if monitor.observe_host:  # before the probe, which may refresh the entry
+                    await monitor.observe_host_once()
                 if cluster.vip_probe is not None:
                     monitor.feed(await monitor.probe(cluster.vip_probe))
         except TimeoutError:

@@ -39,6 +39,13 @@ def _nft_block(table: str, hooks: tuple[str, ...]) -> str:
     return " && ".join(commands)
 
 
+#: Stands for the lab's VIPs in a fault's commands (an nft set's elements).
+VIPS = "$VIPS"
+_GARP_CHAIN = (
+    f"'{{ type filter hook egress device {configs.SVC_IF} priority 0; policy accept; }}'"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Fault:
     """A fault kind: shell command lines run inside the node to apply and to heal it."""
@@ -65,6 +72,16 @@ FAULTS = {
             "drop VRRP into the node (nftables): on a BACKUP, split brain with two advert sources",
             _nft_block("kclab_deaf", ("input",)),
             "nft delete table inet kclab_deaf",
+        ),
+        Fault(
+            "garp-drop",
+            "drop the node's gratuitous ARPs for the VIPs (nftables egress): clients keep the "
+            "old MAC after it takes over",
+            "nft add table netdev kclab_garp && "
+            f"nft add chain netdev kclab_garp egress {_GARP_CHAIN} && "
+            f"nft add rule netdev kclab_garp egress arp saddr ip '{{ {VIPS} }}' "
+            f"arp daddr ip '{{ {VIPS} }}' drop",
+            "nft delete table netdev kclab_garp",
         ),
         Fault(
             "mgmt-down",
@@ -110,7 +127,7 @@ def apply(lab_dir: Path, node_name: str, kind: str) -> str:
     node = state.node(node_name)
     if kind in node.faults:
         raise LabError(f"{node_name}: fault {kind} is already active (`kaconsole lab heal`)")
-    result = nodes.node_exec(node.init_pid, fault.apply)
+    result = nodes.node_exec(node.init_pid, fault.apply.replace(VIPS, ", ".join(state.vips)))
     if result.returncode != 0:
         raise LabError(f"{node_name}: applying {kind} failed: {result.stderr.strip()}")
     node.faults.append(kind)

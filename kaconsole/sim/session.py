@@ -42,6 +42,9 @@ class SimSession:
     def refresh(self) -> None:
         self._poller.refresh()
 
+    def check_neighbours(self) -> None:
+        self._poller.check_neighbours()
+
     async def run(self) -> None:
         async with self._demo.running():
             self._ingest.reachable(True)

@@ -19,12 +19,19 @@ from kaconsole.core.facts import (
     DumpObserved,
     Fact,
     LogSeen,
+    NeighbourObserved,
     Reachability,
     ServiceObserved,
 )
 from kaconsole.core.logs.parse import LogParser
-from kaconsole.core.polls.addresses import PollError, parse_ip_addr, service_state
+from kaconsole.core.polls.addresses import (
+    PollError,
+    parse_ip_addr,
+    parse_ip_addr_macs,
+    service_state,
+)
 from kaconsole.core.polls.dump import DumpError, parse_data_dump, parse_json_dump
+from kaconsole.core.polls.neighbours import parse_neighbour
 from kaconsole.core.wire.capture import AdvertReader
 
 Sink = Callable[[Fact], None]
@@ -85,11 +92,25 @@ class Ingest:
     def addresses(self, stdout: str) -> None:
         try:
             found = parse_ip_addr(stdout)
+            macs = parse_ip_addr_macs(stdout)
         except PollError as exc:
             self.channel("addresses", False, f"ip -j addr: {exc}")
             return
-        self.emit(AddressesObserved(self.node, found, self._clock()))
+        self.emit(AddressesObserved(self.node, found, self._clock(), macs))
         self.channel("addresses", True)
+
+    def neighbour(self, vip: str, exit_status: int | None, stdout: str) -> None:
+        """What this node resolves `vip` to. Nothing is said when it holds the VIP itself, nor when
+        the command could not run (a missing `ip` is the addresses poll's to report)."""
+        if exit_status != 0:
+            return
+        try:
+            found = parse_neighbour(stdout, vip)
+        except PollError as exc:
+            self.channel("neighbours", False, f"ip -j neigh: {exc}")
+            return
+        self.emit(NeighbourObserved(self.node, vip, found.mac, found.state, self._clock()))
+        self.channel("neighbours", True)
 
     def service(self, name: str, exit_status: int | None) -> None:
         self.emit(ServiceObserved(self.node, name, service_state(exit_status), self._clock()))

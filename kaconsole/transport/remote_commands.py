@@ -12,6 +12,7 @@ import shlex
 from collections.abc import Sequence
 
 from kaconsole.core.inventory.model import Node, ServiceAction
+from kaconsole.core.polls.neighbours import ARPING_MARK, NEIGH_MARK
 
 #: Log lines replayed when a follower (re)starts: enough to explain the current state.
 REPLAY_LINES = 200
@@ -54,6 +55,26 @@ def dump_command(signal: str, files: Sequence[str]) -> str:
 DUMP_JSON = dump_command("JSON", ("/tmp/keepalived.json",))
 DUMP_DATA = dump_command("DATA", ("/tmp/keepalived.data",))
 IP_ADDR = "ip -j addr"
+
+
+def neighbour_command(vip: str, interface: str) -> str:
+    """What this node resolves `vip` to on `interface`: its cache entry, and when it has none,
+    who answers an arping (or a ping, which fills the cache). Exit 6: the node holds the VIP.
+
+    `vip` and `interface` come from the node's keepalived.conf; the caller accepts only an IP
+    address and an interface name (`transport.pollers`), and both are quoted all the same."""
+    v, d = shlex.quote(vip), shlex.quote(interface)
+    neigh = f"echo {NEIGH_MARK}; ip -j neigh show to {v} dev {d}"
+    return "\n".join([
+        f"ip -o addr show to {v} | grep -q . && exit 6",
+        f"e=$(ip -j neigh show to {v} dev {d} 2>/dev/null)",
+        f"echo {NEIGH_MARK}; printf '%s\\n' \"$e\"",
+        'case "$e" in *lladdr*) exit 0;; esac',
+        "if command -v arping >/dev/null 2>&1; then",
+        f"  echo {ARPING_MARK}; arping -c1 -w1 -I {d} {v} 2>&1",
+        f"else ping -c1 -W1 {v} >/dev/null 2>&1; {neigh}; fi",
+        "exit 0",
+    ]) + "\n"
 
 
 def service_command(node: Node, service: str, action: ServiceAction) -> str:

@@ -60,6 +60,10 @@ class NodeSession:
         """Poll now (after an action) rather than at the next tick; re-reads dump and config too."""
         self._poller.refresh()
 
+    def check_neighbours(self) -> None:
+        """A transition happened: ask what this node resolves the VIPs to, for a while."""
+        self._poller.check_neighbours()
+
     async def run(self) -> None:
         """Keep the node connected and its streams flowing until cancelled."""
         pool = self._pool or shared_pool()

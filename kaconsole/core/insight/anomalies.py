@@ -15,6 +15,7 @@ from kaconsole.core.conf.firewall import drops_vip_traffic
 from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.insight.matrix import advert_matrix
+from kaconsole.core.insight.neighbours import stale_neighbours
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 
 #: Signs in a node's log that explain a split brain, newest first wins.
@@ -120,8 +121,19 @@ def find_anomalies(state: ClusterState) -> list[Anomaly]:
                     )
                 )
     sums = summaries(state)
+    names = {n.name for n in state.nodes}
     for summary in sums:
         out.extend(_instance_anomalies(state, summary))
+        if len(summary.masters) == 1:
+            out.extend(
+                Anomaly("stale_neighbour", st.message, st.instance,
+                        tuple(dict.fromkeys(n for n in (st.master, st.observation.node,
+                                                        st.answered_by) if n in names)),
+                        {"observer": st.observation.node, "vip": st.observation.vip,
+                         "mac": st.observation.mac, "expected_mac": st.expected,
+                         "answered_by": st.answered_by, "likely_cause": st.cause})
+                for st in stale_neighbours(state, summary.name, summary.vips, summary.master)
+            )
     out.extend(_vip_unreachable(state, sums))
     return out
 

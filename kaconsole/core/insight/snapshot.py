@@ -11,6 +11,7 @@ from kaconsole.core.facts import ServiceState
 from kaconsole.core.insight.anomalies import find_anomalies, summaries
 from kaconsole.core.insight.explain import OperatorAction, explain
 from kaconsole.core.insight.matrix import advert_matrix
+from kaconsole.core.insight.neighbours import neighbours_json
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 
 #: Services every snapshot reports, in this order, whether or not they were polled.
@@ -78,6 +79,7 @@ def snapshot_json(
             "advert_sources": list(s.advert_sources),
             "split_brain": s.split_brain,
             "advert_matrix": m.to_json() if (m := advert_matrix(state, s.name)) else None,
+            "neighbours": neighbours_json(state, s.vips, s.master),
             "last_transition": (
                 transition_json(state, s.last_transition, acts) if s.last_transition else None
             ),

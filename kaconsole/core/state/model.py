@@ -12,6 +12,7 @@ from kaconsole.core.conf.model import KeepalivedConfig
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import (
     InstanceSpec,
+    NeighbourObserved,
     ProbeResult,
     ServiceState,
 )
@@ -93,6 +94,8 @@ class NodeState:
     services: Mapping[str, ServiceState] = field(default_factory=_empty)
     instances: tuple[InstanceState, ...] = ()
     addresses: frozenset[str] | None = None
+    #: Each address's interface MAC, from the same poll as `addresses`.
+    macs: Mapping[str, str] = field(default_factory=_empty)
     started_at: float | None = None
     #: Last time a node-wide sign was logged, by tag (e.g. "timer_expired": CPU starvation).
     signs: Mapping[str, float] = field(default_factory=_empty)
@@ -132,6 +135,8 @@ class ClusterState:
     transition_count: int = 0
     clock: float | None = None
     probe: ProbeResult | None = None
+    #: The latest answer for each VIP, by (observer, VIP): what the clients' caches hold.
+    neighbours: Mapping[tuple[str, str], NeighbourObserved] = field(default_factory=_empty)
 
     def node(self, name: str) -> NodeState | None:
         return next((n for n in self.nodes if n.name == name), None)

@@ -21,6 +21,7 @@ from kaconsole.core.facts import (
     Fact,
     InstanceSpec,
     LogSeen,
+    NeighbourObserved,
     ProbeResult,
     Reachability,
     ServiceObserved,
@@ -46,6 +47,12 @@ MAX_TRANSITIONS = 500
 #: Wire sources not heard from for this long are forgotten.
 WIRE_MEMORY = 60.0
 
+
+def garp_sign(vip: str) -> str:
+    """The `NodeState.signs` key of the last gratuitous ARP (or NA) the node logged for `vip`."""
+    return f"garp {vip}"
+
+
 def fold(state: ClusterState, facts: Iterable[Fact]) -> ClusterState:
     for fact in facts:
         state = reduce(state, fact)
@@ -58,6 +65,9 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
         return _advance(_on_advert(state, fact), fact.advert.ts)
     if isinstance(fact, ProbeResult):
         return _advance(replace(state, probe=fact), fact.at)
+    if isinstance(fact, NeighbourObserved):
+        seen = MappingProxyType({**state.neighbours, (fact.node, fact.vip): fact})
+        return _advance(replace(state, neighbours=seen), fact.at)
     node = state.node(fact.node)
     if node is None:
         return state
@@ -73,7 +83,7 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
         if fact.service == "keepalived" and fact.state is ServiceState.STOPPED:
             state = _stop_all(state, node.name, fact.at, POLLED_STOP)
     elif isinstance(fact, AddressesObserved):
-        state = _put_node(state, replace(node, addresses=fact.addresses))
+        state = _put_node(state, replace(node, addresses=fact.addresses, macs=fact.macs))
     elif isinstance(fact, ConfigObserved):
         instances = _apply_specs(node.instances, fact.instances)
         config = fact.config or node.config
@@ -165,6 +175,9 @@ def _on_log(
         return _on_daemon(state, node, event, at)
     if kind is LogKind.OTHER and event.fields.get("tag") and at is not None:
         return _put_node(state, replace(node, signs=_with(node.signs, event.fields["tag"], at)))
+    if kind is LogKind.GARP and at is not None:  # the last gratuitous ARP logged for a VIP
+        sign = garp_sign(str(event.fields.get("address")))
+        return _put_node(state, replace(node, signs=_with(node.signs, sign, at)))
     if kind is LogKind.SCRIPT and event.instance is None:
         # Script results are node-wide: every instance that may track the script keeps it.
         ev = Evidence.of(event, at)

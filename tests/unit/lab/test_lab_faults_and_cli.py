@@ -16,6 +16,7 @@ from kaconsole.lab import control, faults
 def test_every_fault_has_a_heal_and_a_description() -> None:
     assert set(faults.FAULTS) == {
         "vrrp-block", "vrrp-deaf", "mgmt-down", "kill-keepalived", "stop-sshd", "log-flood",
+        "garp-drop",
     }  # fmt: skip
     for fault in faults.FAULTS.values():
         assert fault.apply

@@ -21,6 +21,8 @@ class Sample:
     at: float
     masters: tuple[str, ...]
     holders: tuple[str, ...]
+    #: The nodes whose MAC the VIP's neighbours (clients) resolve it to.
+    clients: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,8 @@ class Measurements:
     new_master: str | None = None
     new_master_at_seconds: float | None = None
     first_advert_seconds: float | None = None
+    #: Trigger -> every neighbour asked resolves the VIP to the new MASTER's MAC.
+    clients_caught_up_seconds: float | None = None
 
 
 def _names(body: str, name: str) -> bool:
@@ -91,6 +95,7 @@ def measure(
     first = min((a.advert.ts for a in adverts
                  if a.advert.src in mine and a.advert.priority > 0
                  and a.advert.ts >= trigger_at), default=None)
+    caught_up = next((x.at for x in samples if x.at >= taken.at and x.clients == (name,)), None)
     return Measurements(
         failover_seconds=failover,
         failover_basis=basis,
@@ -101,6 +106,9 @@ def measure(
         new_master=name,
         new_master_at_seconds=round(taken.at - trigger_at, 3),
         first_advert_seconds=round(first - trigger_at, 3) if first is not None else None,
+        clients_caught_up_seconds=(
+            round(caught_up - trigger_at, 3) if caught_up is not None else None
+        ),
     )
 
 

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from kaconsole.core.facts import ProbeResult
 from kaconsole.core.insight.anomalies import summarize
+from kaconsole.core.insight.neighbours import mac_owner
 from kaconsole.core.inventory.model import VipProbe
 from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.measure import Sample
@@ -52,13 +53,19 @@ class Observer:
         self._tasks.clear()
 
     def sample(self, state: ClusterState) -> None:
-        """Record the instance's MASTERs and VIP holders when they differ from the last ones."""
+        """Record the instance's MASTERs, VIP holders and whom its clients reach, when they
+        differ from the last ones."""
         if self.instance is None:
             return
         s = summarize(state, self.instance)
+        clients = tuple(sorted({
+            owner for (_, vip), seen in state.neighbours.items()
+            if vip in s.vips and (owner := mac_owner(state, seen.mac)) is not None
+        }))
+        now = (s.masters, s.vip_holders, clients)
         last = self.samples[-1] if self.samples else None
-        if last is None or (last.masters, last.holders) != (s.masters, s.vip_holders):
-            self.samples.append(Sample(time.time(), s.masters, s.vip_holders))
+        if last is None or (last.masters, last.holders, last.clients) != now:
+            self.samples.append(Sample(time.time(), *now))
 
     def seen(self) -> None:
         """The caller has looked at everything so far; `changed` waits for what comes next."""

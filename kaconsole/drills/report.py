@@ -91,6 +91,7 @@ class DrillReport:
             "expected_master_down_seconds": self.expected.get("master_down"),
             "expected_skew_seconds": self.expected.get("skew"),
             "new_master_first_advert_seconds": m.first_advert_seconds,
+            "clients_caught_up_seconds": m.clients_caught_up_seconds,
             "new_master_seconds": m.new_master_at_seconds,
             "failover_basis": m.failover_basis,
             "old_master": m.old_master,
@@ -137,6 +138,8 @@ def to_markdown(report: DrillReport) -> str:
         f"| {_num(m.client_outage_seconds, '')} |",
         f"| new MASTER seen (trigger -> state) | {_num(m.new_master_at_seconds, '')} |",
         f"| new MASTER's first advert (trigger -> wire) | {_num(m.first_advert_seconds, '')} |",
+        f"| clients caught up (trigger -> every neighbour resolves the VIP to it) "
+        f"| {_num(m.clients_caught_up_seconds, '')} |",
         f"| expected master-down interval (config) "
         f"| {_num(report.expected.get('master_down'), '')} |",
         f"| expected skew (takeover after a priority 0 advert) "

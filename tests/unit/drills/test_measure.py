@@ -65,3 +65,16 @@ def test_no_trigger_or_no_new_master_measures_no_failover() -> None:
     stuck = measure(trigger_at=T, old_master="node1", samples=samples, probes=[], adverts=[],
                     addresses={}, nodes=["node1"])
     assert (stuck.new_master, stuck.failover_seconds) == (None, None)
+
+
+def test_clients_caught_up_when_every_neighbour_resolves_the_vip_to_the_new_master() -> None:
+    samples = [Sample(T - 5, ("node1",), ("node1",), ("node1",)),
+               Sample(T + 0.8, ("node2",), ("node2",), ("node1",)),  # a cache still on node1
+               Sample(T + 1.5, ("node2",), ("node2",), ("node1", "node2")),
+               Sample(T + 2.5, ("node2",), ("node2",), ("node2",))]
+    m = measure(trigger_at=T, old_master="node1", samples=samples, probes=None, adverts=[],
+                addresses={}, nodes=["node1", "node2"])
+    assert m.clients_caught_up_seconds == 2.5
+    stale = measure(trigger_at=T, old_master="node1", samples=samples[:3], probes=None,
+                    adverts=[], addresses={}, nodes=["node1", "node2"])
+    assert stale.clients_caught_up_seconds is None  # never caught up: said as unknown, not 0

@@ -75,6 +75,9 @@ async def test_stop_sshd_refuses_connections_and_heal_restarts_it(lab: Lab) -> N
 
 
 async def test_kill_keepalived_leaves_the_vip_behind_until_healed(lab: Lab) -> None:
+    # the MASTER is the node killed: wait until node1 holds the VIP again (a test before may
+    # have left node2 MASTER, and node1 preempts one master-down interval after its restart)
+    await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 30)
     async with fault(lab, "node1", "kill-keepalived"):
         status, _ = await lab.sh("node1", "pgrep -x keepalived")
         assert status == 1

@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 import asyncssh
 import pytest
 
+from kaconsole.core.insight.matrix import AdvertMatrix
 from kaconsole.errors import LabError
 from kaconsole.lab import control, faults, netns, nodes
 from kaconsole.lab.configs import LabSpec
@@ -141,3 +142,19 @@ def leftovers() -> list[str]:
     mounts = Path("/proc/self/mountinfo").read_text()
     found += [f"mount {line.split()[4]}" for line in mounts.splitlines() if "kclab" in line]
     return found
+
+
+def assert_node2_deaf(m: AdvertMatrix) -> None:
+    """The matrix of node2 dropping VRRP from node1 in its input: node2's capture carries
+    node1's 120 that node2's keepalived never logs; node1 hears and logs node2's 100. The rate
+    is only required to be alive: a loaded machine may stretch a gap past the tolerance."""
+    c12, c21 = m.cell("node1", "node2"), m.cell("node2", "node1")
+    assert c12 is not None
+    assert c21 is not None
+    assert (c12.priority, c12.received) == (100, True)
+    assert (c21.priority, c21.received) == (120, False)
+    assert "silent" not in (c12.rate, c21.rate)
+    assert (
+        "node1 hears node2; node2 does not hear node1: look at node2's input filter for "
+        "protocol 112"
+    ) in m.losses

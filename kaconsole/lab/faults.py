@@ -92,7 +92,10 @@ FAULTS = {
         Fault(
             "kill-keepalived",
             "SIGKILL every keepalived process: no priority 0 advert, VIPs left behind",
-            "pkill -KILL -x keepalived",
+            # stopped first: a child whose parent died first gets keepalived's parent-death
+            # signal and, if it ran before its own SIGKILL (a busy machine), would resign
+            # gracefully (priority 0, VIPs removed): not the fault this one is
+            "pkill -STOP -x keepalived; pkill -KILL -x keepalived",
             f"{_KEEPALIVED['status']} >/dev/null || {_KEEPALIVED['start']}",
         ),
         Fault(

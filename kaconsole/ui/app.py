@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -21,6 +20,7 @@ from kaconsole.ui.maintenance import ask_maintenance
 from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.palette import Entry, catalog
 from kaconsole.ui.present.journal import Journal
+from kaconsole.ui.save import save_console
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
 from kaconsole.ui.screens.drills import ask_to_start, offered
@@ -125,15 +125,7 @@ class KaConsoleApp(App[int]):
             ask_maintenance(self, self, self.main.selected_node())
 
     def save(self) -> tuple[str, str]:
-        """An SVG screenshot and the timeline as Markdown, side by side in `save_dir`."""
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        base = f"kaconsole-{self.cluster.name}-{stamp}"
-        self.save_dir.mkdir(parents=True, exist_ok=True)
-        self.clear_notifications()  # the screenshot shows the console, not an earlier toast
-        svg = self.save_screenshot(f"{base}.svg", path=str(self.save_dir))
-        md = self.save_dir / f"{base}-timeline.md"
-        md.write_text(self.journal.to_markdown(self.cluster.name))
-        return svg, str(md)
+        return save_console(self, self.cluster.name, self.journal, self.save_dir)
 
     def commands(self) -> list[Entry]:
         return catalog(

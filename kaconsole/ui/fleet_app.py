@@ -33,6 +33,7 @@ from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.palette import Entry, catalog
 from kaconsole.ui.present.fleet import fleet_summary
 from kaconsole.ui.present.journal import Journal
+from kaconsole.ui.save import save_console
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
 from kaconsole.ui.screens.drills import BUILTIN, ask_to_start, offered
@@ -87,13 +88,7 @@ class ClusterConsole:
         )
 
     def save(self) -> tuple[str, str]:
-        stamp = time.strftime("%Y%m%d-%H%M%S")
-        base = f"kaconsole-{self.cluster.name}-{stamp}"
-        self.save_dir.mkdir(parents=True, exist_ok=True)
-        svg = self.app.save_screenshot(f"{base}.svg", path=str(self.save_dir))
-        md = self.save_dir / f"{base}-timeline.md"
-        md.write_text(self.journal.to_markdown(self.cluster.name))
-        return svg, str(md)
+        return save_console(self.app, self.cluster.name, self.journal, self.save_dir)
 
 
 class FleetApp(App[int]):

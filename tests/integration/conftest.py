@@ -33,7 +33,8 @@ def lab_session() -> Iterator[Lab]:
     with ExitStack() as stack:
         try:
             control.preflight()
-            stack.enter_context(exclusive())  # queue behind other lab runs on this machine
+            # queue behind other lab runs on this machine: a shared CI box may hold it a while
+            stack.enter_context(exclusive(timeout=1800))
             started = time.monotonic()
             state = control.up(root / "lab", LabSpec())
             seconds = time.monotonic() - started

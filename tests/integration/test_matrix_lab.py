@@ -1,5 +1,6 @@
 """Who hears whom on the real lab (issue 18): a one-way VRRP drop on each side names the node
-whose input drops the adverts, in the advert matrix and the split brain's cause; and the
+whose input drops the adverts, in the advert matrix and the split brain's cause, with multicast
+adverts and with unicast peers (`unicast_peer`, where each advert is addressed to one node); and the
 maintenance drill moves the VIP through the track file with no failed probe, and back.
 
 Every change is undone: faults healed, the maintenance file back to 0.
@@ -8,6 +9,8 @@ Every change is undone: faults healed, the maintenance file back to 0.
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,12 +20,33 @@ from kaconsole.core.insight.matrix import AdvertMatrix, advert_matrix
 from kaconsole.core.inventory.load import load_cluster
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.status import take_status
-from kaconsole.lab import faults
-from kaconsole.lab.configs import MAINTENANCE_FILE
+from kaconsole.lab import control, faults
+from kaconsole.lab.configs import MAINTENANCE_FILE, LabSpec
 from tests.kits.lab import Lab, assert_node2_deaf, drill, eventually
 
 pytestmark = pytest.mark.lab
 INSTANCE = "VI_CLUSTER"
+
+
+@pytest.fixture(scope="module", params=["multicast", "unicast"])
+def peering(request: pytest.FixtureRequest, lab_session: Lab) -> Iterator[Lab]:
+    """The session's lab as it is (multicast), or rebuilt with unicast peers and taken down
+    after, so the next test gets the multicast lab back (`lab` brings it up when needed)."""
+    if request.param == "multicast":
+        yield lab_session
+        return
+    started = time.monotonic()
+    state = control.up(lab_session.dir, LabSpec(unicast=True))
+    conf = (lab_session.dir / "nodes/node1/etc/keepalived/keepalived.conf").read_text()
+    assert "unicast_peer {" in conf
+    yield Lab(lab_session.dir, state, time.monotonic() - started)
+    control.down(lab_session.dir)
+
+
+@pytest.fixture
+def pair(peering: Lab) -> Lab:
+    peering.ensure_up()
+    return peering
 
 
 async def _status(lab: Lab) -> tuple[ClusterState, AdvertMatrix]:
@@ -37,7 +61,8 @@ def _split(state: ClusterState) -> tuple[str, str]:
     return split.extra["likely_cause"], split.message
 
 
-async def test_node2_dropping_vrrp_in_input_is_named(lab: Lab) -> None:
+async def test_node2_dropping_vrrp_in_input_is_named(pair: Lab) -> None:
+    lab = pair
     faults.apply(lab.dir, "node2", "vrrp-deaf")
     try:
         await eventually("VIP on both", lambda: lab.holders_are(["node1", "node2"]), 15)
@@ -52,7 +77,8 @@ async def test_node2_dropping_vrrp_in_input_is_named(lab: Lab) -> None:
     await eventually("VIP on node1 alone", lambda: lab.holders_are(["node1"]), 15)
 
 
-async def test_node1_dropping_is_silent_until_node2_sends_then_named(lab: Lab) -> None:
+async def test_node1_dropping_is_silent_until_node2_sends_then_named(pair: Lab) -> None:
+    lab = pair
     faults.apply(lab.dir, "node1", "vrrp-deaf")
     try:
         # node2 is a silent BACKUP: node1's deafness cannot show, and nothing is blamed

@@ -35,12 +35,15 @@ class Lab:
     def ensure_up(self) -> None:
         """Give each test the lab's normal state, whatever an earlier test left: faults healed,
         every service running, each VIP on node1 only; else a fresh lab with the same keepalived
-        builds (a mixed lab stays mixed)."""
+        builds and peers (a mixed lab stays mixed, a unicast one unicast)."""
         state = load(self.dir)
         if state is None or not all(nodes.is_node_init(n.init_pid) for n in state.node_states):
             self.state = control.up(self.dir, LabSpec())
             return
-        fresh = LabSpec(keepalived=dict(state.keepalived))
+        fresh = LabSpec(nodes=state.nodes, instances=state.instances,
+                        vrrp_version=state.vrrp_version, unicast=state.unicast,
+                        mgmt_net=state.mgmt_net, svc_net=state.svc_net,
+                        keepalived=dict(state.keepalived))
         self.state = state
         try:
             for node in state.node_states:

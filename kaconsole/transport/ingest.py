@@ -78,6 +78,11 @@ class Ingest:
             if event is not None:
                 self.emit(LogSeen(self.node, event))
 
+    def lines_cut(self, count: int, limit: int) -> None:
+        """Say that `count` lines were longer than `limit` characters and only their start read."""
+        self.channel("log", True, f"{count} line{'' if count == 1 else 's'} cut at {limit} "
+                                  "characters")
+
     def capture_started(self) -> None:
         """A new capture begins with its own file header: forget the last one's leftovers."""
         self._reader = AdvertReader()

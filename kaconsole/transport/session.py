@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import asyncssh
 
 from kaconsole.core.inventory.model import Node
+from kaconsole.core.logs.bounds import LineSplitter
 from kaconsole.core.logs.resume import MATCH_LINES, lines_after
 from kaconsole.errors import SshError
 from kaconsole.transport import remote_commands as commands
@@ -28,6 +29,8 @@ from kaconsole.transport.ssh import SshRunner
 
 #: Exit statuses of a shell that could not find or run the command.
 _MISSING = (126, 127)
+#: Characters read from the log follower at a time (lines are split and bounded by us).
+_CHUNK = 65_536
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,22 +113,26 @@ class NodeSession:
         async with conn.create_process(command, stderr=asyncssh.STDOUT) as proc:
             replay: list[str] = []
             replaying = True
+            splitter, said_cut = LineSplitter(), 0
             while True:
                 try:
                     timeout = self._settings.replay_quiet if replaying else None
                     async with asyncio.timeout(timeout):
-                        raw = await proc.stdout.readline()
+                        chunk = await proc.stdout.read(_CHUNK)
                 except TimeoutError:
                     self._deliver(lines_after(list(self._delivered), replay))
                     replay, replaying = [], False
                     continue
-                if not raw:
-                    break
-                line = raw.rstrip("\n")
+                lines = splitter.feed(chunk) if chunk else splitter.flush()
                 if replaying:
-                    replay.append(line)
+                    replay.extend(lines)
                 else:
-                    self._deliver([line])
+                    self._deliver(lines)
+                if splitter.cut_lines != said_cut:
+                    said_cut = splitter.cut_lines
+                    self._ingest.lines_cut(said_cut, splitter.limit)
+                if not chunk:
+                    break
             self._deliver(lines_after(list(self._delivered), replay))
         status = proc.exit_status
         if status in _MISSING:

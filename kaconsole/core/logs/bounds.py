@@ -22,3 +22,47 @@ def ascii_int(text: str) -> int | None:
     if 0 < len(digits) <= MAX_DIGITS and digits.isascii() and digits.isdigit():
         return int(text)
     return None
+
+
+class LineSplitter:
+    """A live stream's text chunks as lines of at most `limit` characters.
+
+    A follower reading whole lines holds whatever a peer writes before its newline (hundreds of
+    megabytes from `cat /dev/urandom >> syslog`); this keeps `limit` characters of a line and
+    counts the lines it had to cut, so memory stays bounded and the cut is said, not hidden.
+    """
+
+    def __init__(self, limit: int = MAX_LINE) -> None:
+        self.limit = limit
+        self.cut_lines = 0
+        self._parts: list[str] = []
+        self._size = 0
+        self._cutting = False
+
+    def feed(self, chunk: str) -> list[str]:
+        *ended, rest = chunk.split("\n")
+        lines = []
+        for piece in ended:
+            self._add(piece)
+            lines.append(self._take())
+        self._add(rest)
+        return lines
+
+    def flush(self) -> list[str]:
+        """The last line when the stream ended without a newline."""
+        return [self._take()] if self._size or self._cutting else []
+
+    def _add(self, piece: str) -> None:
+        room = self.limit - self._size
+        if len(piece) > room:
+            piece = piece[:room]
+            self._cutting = True
+        if piece:
+            self._parts.append(piece)
+            self._size += len(piece)
+
+    def _take(self) -> str:
+        line = "".join(self._parts)
+        self.cut_lines += self._cutting
+        self._parts, self._size, self._cutting = [], 0, False
+        return line

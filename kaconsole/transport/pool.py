@@ -5,6 +5,8 @@ bastion pair) and opens hundreds of sessions at start: each node identity (host,
 settings) gets one connection that every session on it shares, counted by reference and closed
 with its last user, and at most MAX_CONNECTING attempts run at a time so that a console start or
 a site coming back does not hit the network (or sshd's MaxStartups) with every node at once.
+A jump host is a node of the pool too: every node behind one bastion tunnels through one
+connection to it (not one each), held while any of them is open.
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ import asyncssh
 
 from kaconsole.core.inventory.model import Node, SshSettings
 from kaconsole.errors import SshError
-from kaconsole.transport.ssh import connect
+from kaconsole.transport.ssh import connect_through, jump_node
 
 #: Connection attempts (TCP, key exchange, authentication) in flight at once, per event loop.
 MAX_CONNECTING = 16
 
 Key = tuple[str, SshSettings]
-Connect = Callable[[Node], Awaitable[asyncssh.SSHClientConnection]]
+Connect = Callable[[Node, asyncssh.SSHClientConnection | None],
+                  Awaitable[asyncssh.SSHClientConnection]]
 
 
 def identity(node: Node) -> Key:
@@ -40,10 +43,11 @@ class _Entry:
 
 
 class ConnectionPool:
-    def __init__(self, opener: Connect = connect, limit: int = MAX_CONNECTING) -> None:
+    def __init__(self, opener: Connect = connect_through, limit: int = MAX_CONNECTING) -> None:
         self._open = opener
         self._gate = asyncio.Semaphore(limit)
         self._entries: dict[Key, _Entry] = {}
+        self._tunnels: set[asyncio.Task[None]] = set()
         #: Connection attempts started, for tests and the fleet benchmark.
         self.attempts = 0
 
@@ -63,9 +67,9 @@ class ConnectionPool:
         entry.users += 1
         try:
             return await asyncio.shield(entry.opening)
-        except SshError as exc:
+        except SshError as exc:  # named for this node, of the same kind (a HostKeyError stays one)
             self._drop(key, entry)
-            raise SshError(node.name, exc.reason) from None
+            raise type(exc)(node.name, exc.reason) from None
         except BaseException:
             self._drop(key, entry)
             raise
@@ -88,9 +92,34 @@ class ConnectionPool:
             self.release(node, conn)
 
     async def _gated(self, node: Node) -> asyncssh.SSHClientConnection:
-        async with self._gate:
-            self.attempts += 1
-            return await self._open(node)
+        # The jump connection is acquired outside the gate: nodes waiting in it for their
+        # shared bastion would otherwise hold every slot the bastion needs.
+        via = jump_node(node)
+        try:
+            tunnel = await self.acquire(via) if via is not None else None
+        except SshError as exc:  # said for the node, naming the jump host that failed
+            raise type(exc)(node.name, f"jump {via.host if via else ''}: {exc.reason}") from None
+        try:
+            async with self._gate:
+                self.attempts += 1
+                conn = await self._open(node, tunnel)
+        except BaseException:
+            if via is not None and tunnel is not None:
+                self.release(via, tunnel)
+            raise
+        if via is not None and tunnel is not None:
+            task = asyncio.create_task(self._hold(via, tunnel, conn), name=f"jump:{node.host}")
+            self._tunnels.add(task)
+            task.add_done_callback(self._tunnels.discard)
+        return conn
+
+    async def _hold(self, via: Node, tunnel: asyncssh.SSHClientConnection,
+                    conn: asyncssh.SSHClientConnection) -> None:
+        """Keep the jump connection while `conn` through it is open, however that one ends."""
+        try:
+            await conn.wait_closed()
+        finally:
+            self.release(via, tunnel)
 
     def _drop(self, key: Key, entry: _Entry) -> None:
         entry.users -= 1

@@ -34,7 +34,7 @@ def known_hosts_path(node: Node) -> Path:
 
 
 def connect_options(node: Node) -> dict[str, Any]:
-    """asyncssh.connect keyword arguments for a node, but for host keys (see `_connect`)."""
+    """asyncssh.connect keyword arguments for a node, but for host keys (see `connect_through`)."""
     s = node.ssh
     opts: dict[str, Any] = {
         "connect_timeout": s.connect_timeout,
@@ -69,21 +69,10 @@ def jump_node(node: Node) -> Node | None:
     return replace(node, name=f"{node.name} (jump {host})", host=host, ssh=ssh)
 
 
-async def connect(node: Node) -> asyncssh.SSHClientConnection:
-    """Open the node's one connection; every failure becomes an SshError that says why."""
-    via = jump_node(node)
-    tunnel = await connect(via) if via is not None else None
-    try:
-        return await _connect(node, tunnel)
-    except BaseException:
-        if tunnel is not None:
-            tunnel.close()
-        raise
-
-
-async def _connect(
+async def connect_through(
     node: Node, tunnel: asyncssh.SSHClientConnection | None
 ) -> asyncssh.SSHClientConnection:
+    """Open the node's connection, through `tunnel` (its jump host's connection) if given."""
     keys = HostKeys(
         node.name, known_hosts_path(node), accept_new=node.ssh.host_key_policy == "accept-new"
     )

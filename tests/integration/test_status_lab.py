@@ -22,7 +22,7 @@ from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.status import all_ready, take_status
 from kaconsole.errors import HostKeyError
 from kaconsole.lab import faults, nodes
-from kaconsole.transport.ssh import connect
+from kaconsole.transport.pool import ConnectionPool
 from tests.kits.lab import Lab, eventually
 
 pytestmark = pytest.mark.lab
@@ -190,7 +190,7 @@ async def test_changed_host_key_is_refused(lab: Lab, cluster: Cluster, tmp_path:
     path.write_text(text)
     node = load_cluster(path).node("node1")
     with pytest.raises(HostKeyError, match="CHANGED"):
-        await connect(node)
+        await ConnectionPool().acquire(node)
     code, snap = status_cli(path)
     assert code == 1
     assert "CHANGED" in snap["nodes"][0]["error"]
@@ -206,11 +206,8 @@ async def test_jump_host_reaches_a_node_through_another(lab: Lab, tmp_path: Path
     path.write_text(text)
     node2 = load_cluster(path).node("node2")
     assert node2.ssh.jump == f"root@{node1_ip}"
-    conn = await connect(node2)
-    try:
+    async with ConnectionPool().connection(node2) as conn:
         result = await conn.run("hostname; echo $SSH_CONNECTION", check=True, timeout=10)
-    finally:
-        conn.close()
     hostname, via = str(result.stdout).splitlines()
     assert hostname == "node2"
     assert via.split()[0] == node1_ip  # the connection came from node1, not from this host

@@ -21,7 +21,7 @@ import pytest
 from kaconsole.core.inventory.load import parse_cluster
 from kaconsole.core.inventory.model import Node
 from kaconsole.errors import HostKeyError
-from kaconsole.transport.ssh import connect
+from kaconsole.transport.pool import ConnectionPool
 
 POLICIES = ["strict", "accept-new"]
 
@@ -112,9 +112,9 @@ async def lab(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[
 
 
 async def reach(node: Node) -> None:
-    conn = await connect(node)
-    conn.close()
-    await conn.wait_closed()
+    """Connect as the console does: through a pool (which shares and checks jump hosts too)."""
+    async with ConnectionPool().connection(node) as conn:
+        assert not conn.is_closed()
 
 
 def write(path: Path, text: str) -> None:

@@ -173,11 +173,13 @@ class Recorder:
         self._prune()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
         self._opened, self._size = now, 0
-        self._write(pack([header_line({**self.header, "started": now, "part": self.part})], now))
-        if self._latest:
-            carried = [orjson.dumps({"t": now, "f": encode(f)}) + b"\n"
-                       for f in self._latest.values()]
-            self._write(pack(carried, now))
+        header = {**self.header, "started": now, "set": self.base, "part": self.part,
+                  "carried": len(self._latest)}
+        start = pack([header_line(header)], now)
+        if self._latest:  # one write: a reader of the set sees both blocks or neither
+            start += pack([orjson.dumps({"t": now, "f": encode(f)}) + b"\n"
+                           for f in self._latest.values()], now)
+        self._write(start)
 
     def _rotate(self) -> None:
         assert self._fd is not None

@@ -28,7 +28,7 @@ from kaconsole.core.inventory.model import (
     SshSettings,
     VipProbe,
 )
-from kaconsole.core.record.codec import decode
+from kaconsole.core.record.codec import RowReader, decode
 from kaconsole.core.record.frame import HEADER_SIZE, Block, is_header, read_header, unpack
 from kaconsole.errors import InputError
 
@@ -80,6 +80,7 @@ class RecordingFile:
             self.close()
             raise InputError(str(path), "not a kaconsole recording")
         self.header: dict[str, Any] = header
+        self._rows = RowReader(header.get("columns") or {})
 
     def close(self) -> None:
         os.close(self._fd)
@@ -116,7 +117,12 @@ class RecordingFile:
         for block in self.blocks if blocks is None else blocks:
             if block.offset not in self.skip:
                 for line in self._lines(block):
-                    yield _record(orjson.loads(line))
+                    obj = orjson.loads(line)
+                    if isinstance(obj, list):  # a block's records (version 2)
+                        for item in obj:
+                            yield _record(item, self._rows)
+                    else:
+                        yield _record(obj, self._rows)
 
     def continues(self) -> None:
         """Read it as a later part of its set: leave out the polls it starts with."""
@@ -195,7 +201,9 @@ class Recording:
         return new
 
 
-def _record(obj: dict[str, Any]) -> Record:
+def _record(obj: Any, rows: RowReader) -> Record:
+    if isinstance(obj, list):
+        return Record(float(obj[0]), fact=rows.fact(obj))
     t = float(obj["t"])
     if "f" in obj:
         return Record(t, fact=decode(obj["f"]))

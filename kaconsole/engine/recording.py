@@ -13,6 +13,7 @@ once the directory passes `keep_bytes`. Nothing secret is written (see `core.rec
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import socket
 import time
@@ -212,8 +213,17 @@ class Recorder:
 
 
 def _block(times: list[float], items: list[Item], first: float) -> bytes:
-    """One block: its records as one line, a JSON array serialised in one call."""
-    return pack([orjson.dumps(rows(times, items)) + b"\n"], first, len(items))
+    """One block: its records as one line, a JSON array serialised in one call. The rows are
+    made and dropped with the collector paused: thousands of tuples that live a millisecond
+    would otherwise start collections that walk the whole console's state."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        line = orjson.dumps(rows(times, items)) + b"\n"
+    finally:
+        if collecting:
+            gc.enable()
+    return pack([line], first, len(items))
 
 
 def _safe(name: str) -> str:

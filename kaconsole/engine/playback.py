@@ -187,18 +187,26 @@ class Recording:
             yield from part.records()
 
     def follow(self) -> list[Record]:
-        """The records written since the last look, into the part that rotation started too."""
-        last = self.parts[-1]
-        names = rotated_set(last.path)
-        later = names[names.index(last.path) + 1 :] if last.path in names else []
-        new = list(last.records(last.scan()))  # whole: a later part exists once it is closed
-        for name in later:
-            part = self._add(name)
+        """The records written since the last look, on into the parts rotation started."""
+        new: list[Record] = []
+        while True:
+            last = self.parts[-1]
+            following = _next_part(last.path)
+            rotated = following is not None and following.exists()  # before the last scan:
+            new.extend(last.records(last.scan()))  # the recorder closes a part, then rotates
+            part = self._add(following) if rotated and following is not None else None
             if part is None:
-                break
+                return new
             part.continues()
             new.extend(part.records())
-        return new
+
+
+def _next_part(path: Path) -> Path | None:
+    """The name rotation gives the file after `path`."""
+    match = _PART.fullmatch(path.name)
+    if match is None:
+        return None
+    return path.with_name(f"{match['base']}.{int(match['part'] or 0) + 1}.karec")
 
 
 def _record(obj: Any, rows: RowReader) -> Record:

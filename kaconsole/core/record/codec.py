@@ -260,10 +260,10 @@ def _build(hint: Any) -> Callable[[Any], Any]:
         return lambda raw: None if raw is None else one(raw)
     if origin is tuple:
         item = _decoder(args[0])
-        return lambda raw: tuple(item(r) for r in raw)
+        return lambda raw: tuple(map(item, raw))
     if origin is frozenset:
         item = _decoder(args[0])
-        return lambda raw: frozenset(item(r) for r in raw)
+        return lambda raw: frozenset(map(item, raw))
     if origin in (dict, Mapping):
         item = _decoder(args[1])
         return lambda raw: {str(k): item(v) for k, v in raw.items()}

@@ -1,13 +1,18 @@
 """A rotated recording replays as one: its parts in order (by number, not by name), each fact
-once, seeking into a later part, following across a rotation."""
+once, seeking into a later part, following across a rotation; `logs parse` and `timeline` too."""
 
 from __future__ import annotations
 
 import gzip
+import json
 from pathlib import Path
 
-from kaconsole.core.facts import Fact, Reachability, ServiceObserved, ServiceState
+import pytest
+
+from kaconsole.cli import main
+from kaconsole.core.facts import Fact, LogSeen, Reachability, ServiceObserved, ServiceState
 from kaconsole.core.inventory.load import parse_cluster
+from kaconsole.core.logs.parse import parse_line
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.engine.playback import Recording, rotated_set
 from kaconsole.engine.recording import Recorder
@@ -90,3 +95,23 @@ def test_a_follower_reads_on_into_the_part_that_rotation_starts(tmp_path: Path) 
     assert [r.fact for r in player.records] == fed
     assert player.poll() == 0
     recorder.close()
+
+
+def test_logs_parse_and_timeline_read_the_whole_set(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clock = Clock()
+    recorder = Recorder(CLUSTER, "console", tmp_path, clock=clock, max_seconds=2)
+    for second, state in enumerate(("BACKUP", "MASTER", "BACKUP", "MASTER")):
+        clock.now = START + 3 * second
+        event = parse_line(f"Nov 29 10:00:0{second} lb1 Keepalived_vrrp[811]: (VI_1) "
+                           f"Entering {state} STATE")
+        assert event is not None
+        recorder.fact(LogSeen("n1", event))
+    recorder.close()
+    assert recorder.part == 3
+    assert main(["logs", "parse", "--json", str(recorder.path)]) == 0
+    states = [json.loads(line)["state"] for line in capsys.readouterr().out.splitlines()]
+    assert states == ["BACKUP", "MASTER", "BACKUP", "MASTER"]
+    assert main(["timeline", "--json", str(rotated_set(recorder.path)[0])]) == 0
+    entries = json.loads(capsys.readouterr().out)["entries"]
+    assert [e["text"].split()[-2] for e in entries] == states

@@ -1,13 +1,14 @@
 """The recorder: every fact a monitor folds, and every audit entry, appended to a recording.
 
-Facts are buffered as they come (a reference and a time: the console's hot path pays nothing
-more) and written as one compressed block every `block_seconds` (or sooner when the buffer
-grows), encoded all at once (`core.record.codec.rows`), so the file is streamed (a follower
-sees it a second late at most) and each
-block's header is a seek index entry. A file is closed and a new one started past `max_seconds`
-or `max_bytes`; the new file begins with the latest poll facts (reachability, services,
-addresses, dump, config, channels), so every file replays on its own. The oldest recordings go
-once the directory passes `keep_bytes`. Nothing secret is written (see `core.record.codec`).
+Facts are kept as they come (a reference and a time: the console's hot path pays nothing more)
+and written as one compressed block every `block_seconds` (or sooner when the buffer grows),
+encoded all at once (`core.record.codec.rows`), so the file is streamed (a follower sees it a
+second late at most) and each block's header is a seek index entry. A file is closed and a new
+one (`NAME.1.karec`, ...) started past `max_seconds` or `max_bytes`; the new file begins with the
+latest poll facts (reachability, services, addresses, dump, config, channels), so every file
+replays on its own, and its header says how many (a reader of the whole set leaves them out).
+The oldest recordings go once the directory passes `keep_bytes`. Nothing secret is written (see
+`core.record.codec`).
 """
 
 from __future__ import annotations
@@ -144,10 +145,12 @@ class Recorder:
 
     def flush(self) -> None:
         """Write the buffered records as one block (rotating first when a limit is passed)."""
-        if not self._times or self.error is not None:
+        if not self._times:
             return
         times, items, first = self._times, self._items, self._first
         self._times, self._items = [], []
+        if self.error is not None:
+            return
         try:
             if self._fd is not None and (self._size >= self.max_bytes
                                          or first - self._opened >= self.max_seconds):
@@ -158,6 +161,8 @@ class Recorder:
             self._latest.update((_key(f), f) for f in _polls(items))
         except OSError as exc:
             self.error = f"recording stopped: {self.path}: {exc.strerror or exc}"
+        except TypeError as exc:  # orjson met a value it cannot write: stop, never crash
+            self.error = f"recording stopped: {self.path}: {exc}"
 
     async def run(self) -> None:
         """Flush a quiet stream's last facts too (the monitor runs this beside the sessions);

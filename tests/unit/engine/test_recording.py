@@ -8,7 +8,14 @@ from pathlib import Path
 import orjson
 
 from kaconsole.core.conf.parse import parse_config
-from kaconsole.core.facts import ConfigObserved, Reachability, ServiceObserved, ServiceState
+from kaconsole.core.events import LogEvent, LogKind
+from kaconsole.core.facts import (
+    ConfigObserved,
+    LogSeen,
+    Reachability,
+    ServiceObserved,
+    ServiceState,
+)
 from kaconsole.core.inventory.load import parse_cluster
 from kaconsole.core.record.codec import encode
 from kaconsole.core.record.frame import pack
@@ -113,3 +120,18 @@ def test_a_version_1_recording_still_reads(tmp_path: Path) -> None:
     path.write_bytes(pack([orjson.dumps(header) + b"\n"], 1000.0) + pack(lines, 1000.0))
     assert is_recording(path)
     assert [r.fact for r in Recording(path).records()] == facts
+
+
+def test_a_fact_that_cannot_be_written_stops_the_recording_not_the_console(
+        tmp_path: Path) -> None:
+    clock = Clock()
+    recorder = Recorder(CLUSTER, "console", tmp_path, clock=clock)
+    event = LogEvent(LogKind.OTHER, "odd", fields={"value": object()})
+    recorder.fact(LogSeen("n1", event))
+    clock.now += 2
+    recorder.fact(Reachability("n1", True, 1002.0))
+    assert recorder.error is not None
+    assert "recording stopped" in recorder.error
+    recorder.fact(Reachability("n1", True, 1004.0))
+    recorder.close()
+    assert not recorder._times  # nothing piles up once stopped

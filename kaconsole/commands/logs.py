@@ -21,7 +21,7 @@ from kaconsole.commands.output import printable, write_json_lines
 from kaconsole.core.events import LogEvent
 from kaconsole.core.facts import LogSeen
 from kaconsole.core.logs.parse import LogParser
-from kaconsole.engine.playback import RecordingFile, is_recording
+from kaconsole.engine.playback import Recording, is_recording
 from kaconsole.errors import InputError
 
 
@@ -79,7 +79,7 @@ def _events(sources: Sources, year: int | None) -> Iterator[tuple[str, LogEvent]
 
 def _recorded(path: str) -> Iterator[tuple[str, LogEvent]]:
     """The log events a recording holds, each with the node it came from."""
-    recording = RecordingFile(path)
+    recording = Recording(path)
     try:
         for record in recording.records():
             if isinstance(record.fact, LogSeen):

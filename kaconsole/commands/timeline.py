@@ -21,7 +21,7 @@ from kaconsole.core.facts import AdvertSeen, LogSeen
 from kaconsole.core.insight.timeline import Entry, Failover, log_entries, merge, wire_entries
 from kaconsole.core.logs.parse import LogParser
 from kaconsole.core.wire.capture import AdvertReader, adverts
-from kaconsole.engine.playback import RecordingFile, is_recording
+from kaconsole.engine.playback import Recording, is_recording
 from kaconsole.errors import InputError
 
 
@@ -84,7 +84,7 @@ def recorded_items(path: str) -> tuple[dict[str, list[LogEvent]], list[Advert]]:
     """A recording's log events per node and the adverts its nodes captured."""
     logs: dict[str, list[LogEvent]] = {}
     adverts: list[Advert] = []
-    recording = RecordingFile(path)
+    recording = Recording(path)
     try:
         for record in recording.records():
             if isinstance(record.fact, LogSeen):

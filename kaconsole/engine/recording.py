@@ -1,22 +1,26 @@
 """The recorder: every fact a monitor folds, and every audit entry, appended to a recording.
 
-Facts are buffered and written as one compressed block every `block_seconds` (or sooner when the
-buffer grows), so the file is streamed (a follower sees it a second late at most) and each
-block's header is a seek index entry. A file is closed and a new one started past `max_seconds`
-or `max_bytes`; the new file begins with the latest poll facts (reachability, services,
-addresses, dump, config, channels), so every file replays on its own. The oldest recordings go
-once the directory passes `keep_bytes`. Nothing secret is written (see `core.record.codec`).
+Facts are kept as they come (a reference and a time: the console's hot path pays nothing more)
+and written as one compressed block every `block_seconds` (or sooner when the buffer grows),
+encoded all at once (`core.record.codec.rows`), so the file is streamed (a follower sees it a
+second late at most) and each block's header is a seek index entry. A file is closed and a new
+one (`NAME.1.karec`, ...) started past `max_seconds` or `max_bytes`; the new file begins with the
+latest poll facts (reachability, services, addresses, dump, config, channels), so every file
+replays on its own, and its header says how many (a reader of the whole set leaves them out).
+The oldest recordings go once the directory passes `keep_bytes`. Nothing secret is written (see
+`core.record.codec`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import socket
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 
@@ -30,14 +34,15 @@ from kaconsole.core.facts import (
     ServiceObserved,
 )
 from kaconsole.core.inventory.model import Cluster
-from kaconsole.core.record.codec import encode
+from kaconsole.core.record.codec import COLUMNS, Item, rows
 from kaconsole.core.record.frame import header_line, pack
 from kaconsole.core.redact import redact_text
 from kaconsole.engine.audit import AuditLog, local_user
 
 SUFFIX = ".karec"
 BLOCK_SECONDS = 1.0
-BLOCK_BYTES = 256 * 1024
+#: A block holds at most this many records: a burst is written in slices the loop hardly feels.
+BLOCK_RECORDS = 4096
 MAX_SECONDS = 3600.0
 MAX_BYTES = 64 * 1024 * 1024
 KEEP_BYTES = 1024 * 1024 * 1024
@@ -69,6 +74,10 @@ _POLLS = frozenset({ServiceObserved, ChannelStatus, Reachability, AddressesObser
                     DumpObserved, ConfigObserved})
 
 
+def _polls(items: list[Item]) -> list[Fact]:
+    return [cast(Fact, f) for f in items if type(f) in _POLLS]
+
+
 def _key(fact: Fact) -> tuple[Any, ...]:
     """Which latest poll fact `fact` replaces."""
     if isinstance(fact, ServiceObserved):
@@ -95,11 +104,12 @@ class Recorder:
         self.part = 0
         self.path = self.directory / f"{self.base}{SUFFIX}"
         self.error: str | None = None
-        #: The latest poll facts written, and those still buffered: a new file starts with them.
+        #: The latest poll facts written: a new file starts with them.
         self._latest: dict[tuple[Any, ...], Fact] = {}
-        self._pending: list[tuple[tuple[Any, ...], Fact]] = []
-        self._lines: list[bytes] = []
-        self._buffered = 0
+        #: What came since the last block, and when: two lists, so that keeping a fact
+        #: makes no container for the collector to walk.
+        self._times: list[float] = []
+        self._items: list[Item] = []
         self._first = 0.0
         self._opened = 0.0
         self._size = 0
@@ -108,48 +118,51 @@ class Recorder:
     # --- input ------------------------------------------------------------------------------
 
     def fact(self, fact: Fact) -> None:
-        """The monitor's hook: called once for every fact it folds."""
-        if type(fact) in _POLLS:
-            self._pending.append((_key(fact), fact))
-        self._add(orjson.dumps({"t": self.clock(), "f": encode(fact)}))
+        """The monitor's hook: called once for every fact it folds (kept, encoded later)."""
+        now = self.clock()
+        times = self._times
+        if times and (now - self._first >= self.block_seconds or len(times) >= BLOCK_RECORDS):
+            self.flush()
+            times = self._times
+        if not times:
+            self._first = now
+        times.append(now)
+        self._items.append(fact)
 
     def audit(self, entry: dict[str, Any]) -> None:
         """An audit log entry (its command already redacted), for replay's command pane."""
         safe = {k: redact_text(v) if isinstance(v, str) else v for k, v in entry.items()}
-        self._add(orjson.dumps({"t": self.clock(), "a": safe}))
+        now = self.clock()
+        if not self._times:
+            self._first = now
+        self._times.append(now)
+        self._items.append(safe)
 
     def attach(self, audit: AuditLog) -> None:
         audit.listeners.append(self.audit)
-
-    def _add(self, line: bytes) -> None:
-        now = self.clock()
-        if self._lines and now - self._first >= self.block_seconds:
-            self.flush()
-        if not self._lines:
-            self._first = now
-        self._lines.append(line + b"\n")
-        self._buffered += len(line) + 1
-        if self._buffered >= BLOCK_BYTES:
-            self.flush()
 
     # --- output -----------------------------------------------------------------------------
 
     def flush(self) -> None:
         """Write the buffered records as one block (rotating first when a limit is passed)."""
-        if not self._lines or self.error is not None:
+        if not self._times:
             return
-        lines, first, pending = self._lines, self._first, self._pending
-        self._lines, self._buffered, self._pending = [], 0, []
+        times, items, first = self._times, self._items, self._first
+        self._times, self._items = [], []
+        if self.error is not None:
+            return
         try:
             if self._fd is not None and (self._size >= self.max_bytes
                                          or first - self._opened >= self.max_seconds):
                 self._rotate()
             if self._fd is None:
                 self._open(first)
-            self._write(pack(lines, first))
-            self._latest.update(pending)
+            self._write(_block(times, items, first))
+            self._latest.update((_key(f), f) for f in _polls(items))
         except OSError as exc:
             self.error = f"recording stopped: {self.path}: {exc.strerror or exc}"
+        except TypeError as exc:  # orjson met a value it cannot write: stop, never crash
+            self.error = f"recording stopped: {self.path}: {exc}"
 
     async def run(self) -> None:
         """Flush a quiet stream's last facts too (the monitor runs this beside the sessions);
@@ -157,7 +170,7 @@ class Recorder:
         try:
             while True:
                 await asyncio.sleep(self.block_seconds / 2)
-                if self._lines and self.clock() - self._first >= self.block_seconds:
+                if self._times and self.clock() - self._first >= self.block_seconds:
                     self.flush()
         finally:
             self.close()
@@ -173,11 +186,12 @@ class Recorder:
         self._prune()
         self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
         self._opened, self._size = now, 0
-        self._write(pack([header_line({**self.header, "started": now, "part": self.part})], now))
-        if self._latest:
-            carried = [orjson.dumps({"t": now, "f": encode(f)}) + b"\n"
-                       for f in self._latest.values()]
-            self._write(pack(carried, now))
+        header = {**self.header, "started": now, "set": self.base, "part": self.part,
+                  "carried": len(self._latest), "columns": COLUMNS}
+        start = pack([header_line(header)], now)
+        if self._latest:  # one write: a reader of the set sees both blocks or neither
+            start += _block([now] * len(self._latest), list(self._latest.values()), now)
+        self._write(start)
 
     def _rotate(self) -> None:
         assert self._fd is not None
@@ -201,6 +215,20 @@ class Recorder:
                 break
             total -= old.stat().st_size
             old.unlink(missing_ok=True)
+
+
+def _block(times: list[float], items: list[Item], first: float) -> bytes:
+    """One block: its records as one line, a JSON array serialised in one call. The rows are
+    made and dropped with the collector paused: thousands of tuples that live a millisecond
+    would otherwise start collections that walk the whole console's state."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        line = orjson.dumps(rows(times, items)) + b"\n"
+    finally:
+        if collecting:
+            gc.enable()
+    return pack([line], first, len(items))
 
 
 def _safe(name: str) -> str:

@@ -22,7 +22,7 @@ from kaconsole.core.state.model import ClusterState
 from kaconsole.core.state.reduce import reduce
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.engine.playback import Record, RecordingFile, recorded_cluster
+from kaconsole.engine.playback import Record, Recording, recorded_cluster
 from kaconsole.errors import InputError
 
 CHECKPOINT = 256
@@ -45,7 +45,7 @@ class Player:
     """The recording at `path`, played into a monitor of its own (no sessions, no recorder)."""
 
     def __init__(self, path: str) -> None:
-        self.file = RecordingFile(path)
+        self.file = Recording(path)
         self.cluster = recorded_cluster(self.file.header)
         self.monitor = ClusterMonitor(self.cluster, sessions=_Replayed())
         self.records: list[Record] = []
@@ -70,7 +70,7 @@ class Player:
 
     def poll(self) -> int:
         """The blocks written since the last look (following a live recording)."""
-        return self.load(self.file.records(self.file.scan()))
+        return self.load(self.file.follow())
 
     def _index(self, record: Record) -> None:
         self.records.append(record)

@@ -34,6 +34,7 @@ from kaconsole.core.inventory.model import Cluster, Node
 from kaconsole.core.logs.parse import parse_line
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, Sink
+from kaconsole.engine.recording import Recorder
 from kaconsole.ui.app import make_app
 from kaconsole.ui.widgets.node_table import NodeList
 from kaconsole.ui.widgets.ring_pane import RingPane
@@ -82,9 +83,14 @@ def pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
 
-async def main(seconds: float, rate: int, nodes: int) -> None:
+async def main(seconds: float, rate: int, nodes: int,
+               recordings: Path | None = None) -> tuple[int, float]:
+    """Prints the figures; returns the lines fed and the process CPU seconds meanwhile.
+    With `recordings`, the console records there (bench_recording compares)."""
     c = cluster(nodes)
     monitor = ClusterMonitor(c, Idle)
+    if recordings is not None:
+        monitor.recorder = Recorder(c, "bench", recordings)
     config = parse_config((LAB / "node1-keepalived.conf").read_text())
     names = [n.name for n in c.nodes]
     for name in names:
@@ -135,7 +141,7 @@ async def main(seconds: float, rate: int, nodes: int) -> None:
     async with app.run_test(size=(160, 60), headless=True) as pilot:
         await pilot.pause(0.5)
         task = asyncio.create_task(feeder())
-        t0 = time.perf_counter()
+        t0, cpu0 = time.perf_counter(), time.process_time()
         tick = 0
         word = "FAULT"
         while time.perf_counter() - t0 < seconds:
@@ -166,7 +172,7 @@ async def main(seconds: float, rate: int, nodes: int) -> None:
                 word = "BACKUP" if word == "FAULT" else "FAULT"
             if tick % 4 == 0:
                 memory.append(rss_mb())
-        elapsed = time.perf_counter() - t0
+        elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
         task.cancel()
         logs = app.main.query_one("#logs", RingPane)
         kept = logs.lines
@@ -184,6 +190,7 @@ async def main(seconds: float, rate: int, nodes: int) -> None:
         f"max {max(state_lat) * 1e3:.1f} ms ({len(state_lat)} changes; target < 250 ms)"
     )
     print(f"  resident memory each second: {', '.join(f'{m:.0f}' for m in memory)} MB")
+    return fed, cpu
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
-"""The recording file: gzip members, each a block of JSON lines, that say their own size and time.
+"""The recording file: gzip members, each a block of JSON, that say their own size and time.
 
 Like BGZF (the genomics format), every member's gzip header carries an extra field (`KR`): the
 member's total size, its record count and its first record's time. A reader hops from header to
 header without decompressing anything, so the blocks' headers are the seek index (time ->
 offset), and a file still being written stays readable up to its last whole block. `zcat` reads
-any recording as plain JSON lines. The first block holds one line, the header record, which is
-also the magic: `{"kaconsole_recording": 1, ...}`.
+any recording as plain JSON lines: since version 2, a block is one line, the JSON array of its
+records (version 1 wrote a line per record). The first block holds one line, the header record,
+which is also the magic: `{"kaconsole_recording": 2, ...}`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from typing import Any
 
 import orjson
 
-VERSION = 1
+VERSION = 2
+#: The versions this reader reads.
+READS = frozenset({1, 2})
 MAGIC_KEY = "kaconsole_recording"
 #: gzip, deflate, FEXTRA; mtime 0; no extra flags; OS unknown.
 _GZIP = b"\x1f\x8b\x08\x04\x00\x00\x00\x00\x00\xff"
@@ -37,12 +40,14 @@ class Block:
     first: float
 
 
-def pack(lines: list[bytes], first: float) -> bytes:
-    """One gzip member holding `lines` (each ending in a newline)."""
+def pack(lines: list[bytes], first: float, records: int | None = None) -> bytes:
+    """One gzip member holding `lines` (each ending in a newline): `records` of them, by
+    default one a line."""
     data = b"".join(lines)
     body = zlib.compress(data, 1, wbits=-15)
     size = HEADER_SIZE + len(body) + _TRAILER.size
-    extra = _SUB.pack(b"KR", _SUB.size - 4, size, len(lines), first)
+    count = len(lines) if records is None else records
+    extra = _SUB.pack(b"KR", _SUB.size - 4, size, count, first)
     trailer = _TRAILER.pack(zlib.crc32(data), len(data) & 0xFFFFFFFF)
     return _GZIP + _XLEN.pack(_SUB.size) + extra + body + trailer
 
@@ -82,5 +87,5 @@ def is_header(line: bytes) -> dict[str, Any] | None:
         obj = orjson.loads(line)
     except orjson.JSONDecodeError:
         return None
-    return obj if isinstance(obj, dict) and obj.get(MAGIC_KEY) == VERSION else None
+    return obj if isinstance(obj, dict) and obj.get(MAGIC_KEY) in READS else None
 

@@ -5,12 +5,23 @@ from __future__ import annotations
 import gzip
 from pathlib import Path
 
+import orjson
+
 from kaconsole.core.conf.parse import parse_config
-from kaconsole.core.facts import ConfigObserved, Reachability, ServiceObserved, ServiceState
+from kaconsole.core.events import LogEvent, LogKind
+from kaconsole.core.facts import (
+    ConfigObserved,
+    LogSeen,
+    Reachability,
+    ServiceObserved,
+    ServiceState,
+)
 from kaconsole.core.inventory.load import parse_cluster
+from kaconsole.core.record.codec import encode
+from kaconsole.core.record.frame import pack
 from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.engine.playback import RecordingFile, is_recording, recorded_cluster
+from kaconsole.engine.playback import Recording, RecordingFile, is_recording, recorded_cluster
 from kaconsole.engine.recording import Recorder
 
 CLUSTER = parse_cluster(
@@ -97,3 +108,30 @@ def test_old_recordings_go_when_the_directory_is_full(tmp_path: Path) -> None:
     recorder.close()
     assert not old.exists()
     assert recorder.path.exists()
+
+
+def test_a_version_1_recording_still_reads(tmp_path: Path) -> None:
+    """Version 1 wrote a line a record; version 2 a line a block."""
+    header = {"kaconsole_recording": 1, "cluster": "rec", "nodes": [["n1", "198.18.0.1", []]],
+              "started": 1000.0, "part": 0}
+    facts = [Reachability("n1", True, 1000.0), Reachability("n1", False, 1001.0)]
+    lines = [orjson.dumps({"t": f.at, "f": encode(f)}) + b"\n" for f in facts]
+    path = tmp_path / "old.karec"
+    path.write_bytes(pack([orjson.dumps(header) + b"\n"], 1000.0) + pack(lines, 1000.0))
+    assert is_recording(path)
+    assert [r.fact for r in Recording(path).records()] == facts
+
+
+def test_a_fact_that_cannot_be_written_stops_the_recording_not_the_console(
+        tmp_path: Path) -> None:
+    clock = Clock()
+    recorder = Recorder(CLUSTER, "console", tmp_path, clock=clock)
+    event = LogEvent(LogKind.OTHER, "odd", fields={"value": object()})
+    recorder.fact(LogSeen("n1", event))
+    clock.now += 2
+    recorder.fact(Reachability("n1", True, 1002.0))
+    assert recorder.error is not None
+    assert "recording stopped" in recorder.error
+    recorder.fact(Reachability("n1", True, 1004.0))
+    recorder.close()
+    assert not recorder._times  # nothing piles up once stopped

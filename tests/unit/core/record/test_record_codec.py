@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from kaconsole.core.facts import (
     ServiceObserved,
     ServiceState,
 )
-from kaconsole.core.record.codec import decode, encode
+from kaconsole.core.record.codec import COLUMNS, RowReader, decode, encode, rows
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 CONFIGS = sorted(DATA.rglob("*.conf"))
@@ -117,3 +118,29 @@ def test_what_is_not_a_fact_is_refused() -> None:
         decode({"$": "Nope"})
     with pytest.raises(ValueError, match="does not decode"):
         decode({"$": "Reachability", "node": 3, "reachable": True, "at": 1.0})
+
+
+@settings(max_examples=300)
+@given(st.lists(facts, max_size=4), times)
+def test_every_fact_reads_back_equal_from_a_block_of_rows(items: list[Fact], t: float) -> None:
+    block = orjson.loads(orjson.dumps(rows([t] * len(items), items)))
+    reader = RowReader(orjson.loads(orjson.dumps(COLUMNS)))  # as a header carries them
+    back = [reader.fact(r) if isinstance(r, list) else decode(r["f"]) for r in block]
+    assert back == items
+    assert all((r[0] if isinstance(r, list) else r["t"]) == t for r in block)
+
+
+@given(facts)
+def test_a_row_holds_its_columns_in_order(fact: Fact) -> None:
+    (row,) = rows([1.0], [fact])
+    if isinstance(row, tuple):
+        values = operator.attrgetter(*COLUMNS[row[1]])(fact)
+        assert row[2:] == values
+
+
+def test_a_row_from_another_version_reads_by_its_columns() -> None:
+    reader = RowReader({"Reachability": ["future", "at", "node", "reachable"]})
+    row = [5.0, "Reachability", "x", 2.0, "n1", True]
+    assert reader.fact(row) == Reachability("n1", True, 2.0)
+    with pytest.raises(ValueError, match="not a recorded fact"):
+        reader.fact([5.0, "Nonsense"])

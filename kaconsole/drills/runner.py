@@ -78,7 +78,8 @@ class DrillRunner:
         self._abort = asyncio.Event()
         self._instance: str | None = None
         self._trigger: tuple[float, str | None] | None = None
-        self._acted = False
+        #: Nodes this drill acted on: their last service poll may predate the action.
+        self._touched: set[str] = set()
         self._rollback_offered = False
         #: What the running step saw last, kept for the report when an abort cuts it short.
         self._evidence = ""
@@ -255,7 +256,7 @@ class DrillRunner:
         node = self.monitor.state.node(step.node)
         seen = node.service(step.service) if node else ServiceState.UNKNOWN
         wanted = {"start": ServiceState.RUNNING, "stop": ServiceState.STOPPED}.get(step.verb)
-        if seen is wanted:
+        if seen is wanted and step.node not in self._touched:  # (start and stop are idempotent)
             return "skipped", f"{step.service} is already {seen.value} on {step.node}: left alone"
         if step.trigger:
             masters = summarize(self.monitor.state, self._instance or "").masters
@@ -265,9 +266,9 @@ class DrillRunner:
         except ActionRefused as exc:
             return "failed", f"refused: {exc}"
         except BaseException:
-            self._acted = True  # it may have run: the rollback must still be offered
+            self._touched.add(step.node)  # it may have run: the rollback must be offered
             raise
-        self._acted = True
+        self._touched.add(step.node)
         self.monitor.refresh(step.node)
         passed = outcome.ok and outcome.audit_error is None
         return ("passed" if passed else "failed"), f"`{outcome.command}`: {outcome.summary()}"
@@ -323,7 +324,7 @@ class DrillRunner:
 
     async def _offer_rollback(self, rollback: tuple[Step, ...]) -> list[str]:
         """Once per drill, and only if an action may have run."""
-        if not rollback or not self._acted or self._rollback_offered:
+        if not rollback or not self._touched or self._rollback_offered:
             return []
         self._rollback_offered = True
         self._emit("rollback_offered", "rollback")

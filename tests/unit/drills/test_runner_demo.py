@@ -25,6 +25,7 @@ from kaconsole.engine.actions import ActionOutcome, ActionRequest, Actions
 from kaconsole.engine.audit import AuditError, AuditLog
 from kaconsole.engine.monitor import ClusterMonitor
 from kaconsole.sim.cluster import DemoCluster, demo_sessions
+from kaconsole.transport.ingest import Ingest
 
 ROOT = Path(__file__).resolve().parents[3]
 NEVER = str(ROOT / "tests/data/drills/never-comes.yaml")
@@ -133,6 +134,40 @@ async def test_abort_mid_drill_offers_the_rollback_which_restores_the_start(rig:
     assert kinds[-1] == "finished"
     assert "rollback_offered" in kinds
     assert "evidence" in kinds
+
+
+async def test_an_abort_before_the_poll_saw_the_stop_still_restarts_what_was_stopped(
+    rig: Rig, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Aborted as soon as `stop nginx` returns while node1's service polls lag (a loaded
+    machine), its last poll still says running: the rollback must not trust it and leave nginx
+    stopped, as it did on a loaded lab."""
+    lagging = True
+    real = Ingest.service
+
+    def lagging_service(self: Ingest, name: str, exit_status: int | None) -> None:
+        if not (lagging and self.node == "node1" and name == "nginx"):
+            real(self, name, exit_status)
+
+    def on_event(event: DrillEvent) -> None:
+        nonlocal lagging
+        if (event.kind, event.section, event.index) == ("step_finished", "steps", 2):
+            node1 = runner.monitor.state.node("node1")
+            assert node1 is not None
+            assert node1.service("nginx").value == "running"  # the poll has not come yet
+            runner.abort()
+            lagging = False
+
+    runner = rig.runner("nginx-failover", on_event=on_event)
+    await rig.monitor.wait_for(
+        lambda s: all(n.service("nginx").value == "running" for n in s.nodes), 30)
+    monkeypatch.setattr(Ingest, "service", lagging_service)
+    report = await runner.run()
+    assert report.result == "aborted"
+    assert statuses(rig.saved(), "rollback") == ["passed"] * 5
+    assert rig.audited() == ["stop nginx on node1", "start nginx on node1",
+                             "restart keepalived on node1"]
+    assert rig.demo.world.vip_server() == "node1"
 
 
 async def test_declining_the_confirmation_aborts_before_any_action(rig: Rig) -> None:

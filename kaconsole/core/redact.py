@@ -154,6 +154,15 @@ def redact_text(text: str) -> str:
     return "".join(out)
 
 
+_DEFINITION_VALUE = re.compile(r"^(.*?\$[A-Za-z_][A-Za-z0-9_]*=[ \t]*|[ \t]*).*$", re.DOTALL)
+
+
+def mask_definition(line: str) -> str:
+    """A `$NAME=VALUE` line (or its continuation) whose value ends up a secret: the value
+    masked, `$NAME=` kept. keepalived substitutes it later, so the line alone does not say."""
+    return _DEFINITION_VALUE.sub(r"\1" + MASK, line, count=1)
+
+
 def printable(text: str) -> str:
     """`text` without terminal control characters (escape sequences, bidi overrides): what a
     file or a node says is shown, never obeyed by the terminal."""

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kaconsole.core.conf.model import Where
+from kaconsole.core.conf.source import Listing
 from kaconsole.core.conf.syntax import (
     Ctx,
     Piece,
@@ -64,6 +65,8 @@ _SYSTEM_DEFS = frozenset({"_INSTANCE", "_RANDOM", "_ENV"})
 class _Definition:
     lines: list[str]
     multiline: bool
+    #: Where its lines are in the listing (masked if the value feeds a secret keyword).
+    shown: list[int] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -75,12 +78,16 @@ class Reader:
     config_id: str | None = None
     ctx: Ctx = field(default_factory=Ctx)
     files: list[str] = field(default_factory=list)
+    #: Keeps the lines as read, for people (None: not kept).
+    listing: Listing | None = None
     _defs: dict[str, _Definition] = field(default_factory=dict)
     _collecting: _Definition | None = None
     _expanded: int = 0
     _substituted: int = 0
     _text: int = 0
     _globbed: int = 0
+    _shown: int = -1
+    _used: list[_Definition] = field(default_factory=list)
 
     def pieces(self, text: str, path: str) -> Iterator[Piece]:
         self.files.append(path)
@@ -113,8 +120,11 @@ class Reader:
         self.ctx.warn(message, where)
 
     def _file(self, text: str, path: str, chain: tuple[str, ...]) -> Iterator[tuple[str, Where]]:
+        shown = self.listing.open(text, path) if self.listing is not None else []
         for number, raw in enumerate(text.split("\n"), start=1):
             where = Where(path, number)
+            if self.listing is not None and number <= len(shown):
+                self._shown = self.listing.add(where, shown[number - 1])
             if len(raw) > MAX_LINE:
                 self._error(f"line longer than {MAX_LINE} characters: ignored", where)
                 continue
@@ -138,6 +148,7 @@ class Reader:
             line = line[:-1].rstrip(" \t")
         if line:
             self._collecting.lines.append(line)
+        self._collecting.shown.append(self._shown)
         if not more:
             self._collecting = None
 
@@ -156,6 +167,7 @@ class Reader:
         rest: list[str] = []
         if "$" in line and not line.startswith("~"):
             line, rest = self._substitute(line, where)
+            self._mask_secret_definitions(line)
             line, _ = decomment(line)
             if line.startswith("@"):  # a definition may hold a condition: $IF_MAIN=@main
                 line = self._conditional(line) or ""
@@ -182,6 +194,15 @@ class Reader:
             elif self._collecting is not None:
                 self._continue_definition(extra)
 
+    def _mask_secret_definitions(self, line: str) -> None:
+        """Definitions just substituted into a secret keyword's line: their values are secret."""
+        if self.listing is None or not self._used:
+            return
+        if any(is_secret_key(w) for part in split_braces(line) for w in split_words(part)[0]):
+            for definition in self._used:
+                for index in definition.shown:
+                    self.listing.mask(index)
+
     def _conditional(self, line: str) -> str | None:
         negate = line.startswith("@^")
         body = line[2:] if negate else line[1:]
@@ -199,7 +220,8 @@ class Reader:
         multiline = value.endswith("\\")
         if multiline:
             value = value[:-1].rstrip(" \t")
-        definition = _Definition([value] if value or not multiline else [], multiline)
+        definition = _Definition([value] if value or not multiline else [], multiline,
+                                 [self._shown] if self.listing is not None else [])
         self._defs[name] = definition
         if multiline:
             self._collecting = definition
@@ -223,6 +245,7 @@ class Reader:
         rest: list[str] = []
         pos = line.find("$")
         count = 0
+        self._used = []
         while 0 <= pos < len(line) - 1:
             found = _reference(line, pos)
             definition = self._lookup(found[0], where) if found else None
@@ -234,6 +257,7 @@ class Reader:
                 pos = line.find("$", pos + 1)
                 continue
             count += 1
+            self._used.append(definition)
             lines = definition.lines or [""]
             replacement = lines[0]
             if count > MAX_SUBSTITUTIONS or len(line) + len(replacement) > MAX_LINE:

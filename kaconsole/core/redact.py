@@ -143,13 +143,15 @@ def redact_text(text: str) -> str:
     out: list[str] = []
     dangling = False
     for line in text.splitlines(keepends=True):
-        if dangling and line.strip():
-            line = _FIRST_WORD.sub(r"\1" + MASK, line, count=1)
+        value = dangling and bool(line.strip())  # the value of the secret keyword above
+        if value:
             dangling = False
-        if _HINT.search(line):
+        if _HINT.search(line):  # first: the value may itself be `auth_pass SECRET`
             for pattern, replacement in _PATTERNS:
                 line = pattern.sub(replacement, line)
             dangling = _DANGLING.search(line.rstrip("\r\n")) is not None
+        if value:
+            line = _FIRST_WORD.sub(r"\1" + MASK, line, count=1)
         out.append(line)
     return "".join(out)
 

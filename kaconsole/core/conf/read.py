@@ -65,8 +65,7 @@ _SYSTEM_DEFS = frozenset({"_INSTANCE", "_RANDOM", "_ENV"})
 class _Definition:
     lines: list[str]
     multiline: bool
-    #: Where its lines are in the listing (masked if the value feeds a secret keyword).
-    shown: list[int] = field(default_factory=list)
+    name: str = ""
 
 
 @dataclass(slots=True)
@@ -87,7 +86,7 @@ class Reader:
     _text: int = 0
     _globbed: int = 0
     _shown: int = -1
-    _used: list[_Definition] = field(default_factory=list)
+    _used: list[str] = field(default_factory=list)
 
     def pieces(self, text: str, path: str) -> Iterator[Piece]:
         self.files.append(path)
@@ -148,7 +147,8 @@ class Reader:
             line = line[:-1].rstrip(" \t")
         if line:
             self._collecting.lines.append(line)
-        self._collecting.shown.append(self._shown)
+        if self.listing is not None:
+            self.listing.define(self._collecting.name, self._shown)
         if not more:
             self._collecting = None
 
@@ -199,9 +199,7 @@ class Reader:
         if self.listing is None or not self._used:
             return
         if any(is_secret_key(w) for part in split_braces(line) for w in split_words(part)[0]):
-            for definition in self._used:
-                for index in definition.shown:
-                    self.listing.mask(index)
+            self.listing.secret(self._used)
 
     def _conditional(self, line: str) -> str | None:
         negate = line.startswith("@^")
@@ -220,8 +218,9 @@ class Reader:
         multiline = value.endswith("\\")
         if multiline:
             value = value[:-1].rstrip(" \t")
-        definition = _Definition([value] if value or not multiline else [], multiline,
-                                 [self._shown] if self.listing is not None else [])
+        definition = _Definition([value] if value or not multiline else [], multiline, name)
+        if self.listing is not None:
+            self.listing.define(name, self._shown)
         self._defs[name] = definition
         if multiline:
             self._collecting = definition
@@ -257,7 +256,7 @@ class Reader:
                 pos = line.find("$", pos + 1)
                 continue
             count += 1
-            self._used.append(definition)
+            self._used.append(found[0])
             lines = definition.lines or [""]
             replacement = lines[0]
             if count > MAX_SUBSTITUTIONS or len(line) + len(replacement) > MAX_LINE:

@@ -17,6 +17,8 @@ class Listing:
 
     def __init__(self) -> None:
         self.lines: list[SourceLine] = []
+        self._defined: dict[str, list[int]] = {}
+        self._secret: set[str] = set()
 
     def open(self, text: str, path: str) -> list[str]:
         """A file begins: its marker, and its lines masked (indexed by line number - 1)."""
@@ -27,11 +29,24 @@ class Listing:
         return shown
 
     def add(self, where: Where, text: str) -> int:
-        """One line as read; its index, for `mask`."""
+        """One line as read; its index, for `define`."""
         self.lines.append(SourceLine(where, text))
         return len(self.lines) - 1
 
-    def mask(self, index: int) -> None:
-        """The definition line at `index` turned out to hold a secret."""
+    def define(self, name: str, index: int) -> None:
+        """The line at `index` defines `$name` (or continues its definition)."""
+        self._defined.setdefault(name, []).append(index)
+        if name in self._secret:
+            self._mask(index)
+
+    def secret(self, names: list[str]) -> None:
+        """These definitions were substituted into a secret keyword's line: every definition
+        of those names is masked, those read so far and those to come."""
+        for name in names:
+            self._secret.add(name)
+            for index in self._defined.get(name, ()):
+                self._mask(index)
+
+    def _mask(self, index: int) -> None:
         line = self.lines[index]
         self.lines[index] = SourceLine(line.where, mask_definition(line.text))

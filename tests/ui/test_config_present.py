@@ -74,7 +74,7 @@ def test_differences_come_first_and_name_every_node() -> None:
     assert lines[0] == "Differences between nodes"
     assert lines[1:3] == ["  global_defs router_id: NODE_A on a; NODE_B on b",
                           "  VI_WEB priority: 150 on a; 140 on b"]
-    assert lines[3].startswith("Findings (config:")
+    assert lines[3] == "Findings: 1 warning  (kaconsole check's, from the configurations alone)"
     same = _text({"a": _node({}), "b": _node({})})
     assert same[:2] == ["Differences between nodes", "  none"]
 

@@ -49,8 +49,8 @@ def config_lines(state: ClusterState, findings: Sequence[Finding] | None) -> lis
     if not diffs:
         lines.append([("  none", "healthy")])
     text, role = config_badge(found)
-    lines.append([(f"Findings ({text}; as `kaconsole check`, without its look at the nodes)",
-                   role)])
+    lines.append([(f"Findings: {text.removeprefix('config: ').replace('config ok', 'none')}",
+                   role), ("  (kaconsole check's, from the configurations alone)", "muted")])
     loose = [f for f in found if not any(f in at.values() for at in placed.values())]
     lines += [finding_line(f) if f in loose else _pointer(f) for f in found]
     for node, config in configs.items():

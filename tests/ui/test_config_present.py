@@ -9,7 +9,7 @@ from pathlib import Path
 from kaconsole.core.checks.cluster import check_cluster
 from kaconsole.core.conf.model import KeepalivedConfig
 from kaconsole.core.conf.parse import parse_config
-from kaconsole.core.facts import ConfigObserved
+from kaconsole.core.facts import ChannelStatus, ConfigObserved
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import reduce
 from kaconsole.ui.present.config import config_lines
@@ -96,3 +96,13 @@ def test_a_finding_without_a_line_is_listed_at_the_top() -> None:
     lines = ["".join(t for t, _ in line) for line in config_lines(state, found)]
     top = lines[:lines.index("a  " + MAIN + " and 5 included")]
     assert any(line.startswith("  ▲ error config_unreadable: cannot check c") for line in top)
+
+
+def test_a_node_whose_configuration_is_not_read_says_why() -> None:
+    state = reduce(initial_state("pair", [("a", "198.18.1.1"), ("b", "198.18.1.2")]),
+                   ConfigObserved.of("a", _node({}), 1.0))
+    lines = ["".join(t for t, _ in line) for line in config_lines(state, ())]
+    assert lines[-1] == "b  keepalived.conf not read yet"
+    state = reduce(state, ChannelStatus("b", "config", False, 2.0, "cannot read /etc/k.conf"))
+    lines = ["".join(t for t, _ in line) for line in config_lines(state, ())]
+    assert lines[-1] == "b  keepalived.conf not read: cannot read /etc/k.conf"

@@ -58,6 +58,12 @@ def config_lines(state: ClusterState, findings: Sequence[Finding] | None) -> lis
         lines += [finding_line(f) for f in found
                   if node in f.nodes and f not in placed.get(node, {}).values() and f not in loose]
         lines += _source(config.source, placed.get(node, {}), _changed(diffs, node))
+    for n in state.nodes:
+        if n.config is None:
+            why = n.degraded.get("config")
+            lines += [[("", "")], [(n.name, "vrrp-backup"), (
+                f"  keepalived.conf not read: {why}" if why else "  keepalived.conf not read yet",
+                "anomaly" if why else "muted")]]
     return lines
 
 

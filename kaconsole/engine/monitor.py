@@ -209,10 +209,11 @@ class ClusterMonitor:
         """The configuration findings of `state` (default: the latest), see `config_findings`.
         Computed again only when a node's configuration changed: the reducer keeps an unchanged
         one the same object, so comparing identities is enough (and cheap on every update)."""
-        configs = tuple(n.config for n in (state or self.state).nodes)
+        state = state or self.state
+        configs = tuple(n.config for n in state.nodes)
         seen, found = self._findings
         if len(seen) != len(configs) or any(a is not b for a, b in zip(seen, configs, strict=True)):
-            found = config_findings(state or self.state)
+            found = config_findings(state)
             self._findings = (configs, found)
         return found
 

@@ -10,6 +10,9 @@ The core does no I/O: files come through the injected `read` and `glob` callable
 raises on bad input; problems are collected with file and line. Every way input can multiply
 (includes, `{a,b}` braces, definitions) has a named limit, reported where it is hit, so that a
 few bytes cannot cost minutes, gigabytes or thousands of remote reads.
+
+Given a `Listing`, the reader also keeps every line as read, for people (`conf.source`): it
+knows which `$NAME` definitions end up in a secret keyword's line, so their values are masked.
 """
 
 from __future__ import annotations

@@ -49,14 +49,16 @@ def config_lines(state: ClusterState, findings: Sequence[Finding] | None) -> lis
     if not diffs:
         lines.append([("  none", "healthy")])
     text, role = config_badge(found)
-    lines.append([(f"Findings: {text.removeprefix('config: ').replace('config ok', 'none')}",
-                   role), ("  (kaconsole check's, from the configurations alone)", "muted")])
-    loose = [f for f in found if not any(f in at.values() for at in placed.values())]
+    lines.append([(f"Findings: {text.removeprefix('config: ') if found else 'none'}", role),
+                  ("  (kaconsole check's, from the configurations alone)", "muted")])
+    beside = {node: [f for at in lines_of.values() for f in at]
+              for node, lines_of in placed.items()}
+    loose = [f for f in found if not any(f in fs for fs in beside.values())]
     lines += [finding_line(f) if f in loose else _pointer(f) for f in found]
     for node, config in configs.items():
         lines += [[("", "")], [(node, "vrrp-backup"), (f"  {_files(config)}", "muted")]]
-        lines += [finding_line(f) for f in found
-                  if node in f.nodes and f not in placed.get(node, {}).values() and f not in loose]
+        lines += [finding_line(f) for f in found if node in f.nodes
+                  and f not in beside.get(node, ()) and f not in loose]
         lines += _source(config.source, placed.get(node, {}), _changed(diffs, node))
     for n in state.nodes:
         if n.config is None:
@@ -82,7 +84,7 @@ def _changed(diffs: list[Difference], node: str) -> set[Where]:
     return {w for d in diffs if (w := d.places.get(node)) is not None}
 
 
-def _source(source: Sequence[SourceLine], placed: Mapping[Where, Finding],
+def _source(source: Sequence[SourceLine], placed: Mapping[Where, list[Finding]],
             changed: set[Where]) -> list[list[Seg]]:
     """The lines as read: a marker where each file begins (or resumes after an include)."""
     if not source:
@@ -102,20 +104,18 @@ def _source(source: Sequence[SourceLine], placed: Mapping[Where, Finding],
         text = line.text if len(line.text) <= LINE_WIDTH else line.text[:LINE_WIDTH] + "…"
         out.append([(f"{where.line:>5}  ", "muted"), (text, "log-change" if where in changed
                                                           else "")])
-        finding = placed.get(where)
-        if finding is not None:
-            out.append(finding_line(finding, "       ", beside=True))
+        out += [finding_line(f, "       ", beside=True) for f in placed.get(where, ())]
     return out
 
 
 def _placed(configs: Mapping[str, KeepalivedConfig],
-            findings: list[Finding]) -> dict[str, dict[Where, Finding]]:
+            findings: list[Finding]) -> dict[str, dict[Where, list[Finding]]]:
     """Which line of each node a finding goes under. Its place is written in its first node's
     configuration; another node of the finding gets it where the same file has the same
     keyword on the same line (the same layout), else it is listed under the node's name."""
     text = {node: {s.where: s.text for s in c.source if s.where.line} for node, c in
             configs.items()}
-    out: dict[str, dict[Where, Finding]] = {}
+    out: dict[str, dict[Where, list[Finding]]] = {}
     for f in findings:
         if f.where is None or not f.nodes or f.where not in text.get(f.nodes[0], {}):
             continue
@@ -123,7 +123,7 @@ def _placed(configs: Mapping[str, KeepalivedConfig],
         for node in f.nodes:
             lines = text.get(node, {})
             if f.where in lines and _keyword(lines[f.where]) == keyword:
-                out.setdefault(node, {}).setdefault(f.where, f)
+                out.setdefault(node, {}).setdefault(f.where, []).append(f)
     return out
 
 

@@ -143,15 +143,26 @@ def redact_text(text: str) -> str:
     out: list[str] = []
     dangling = False
     for line in text.splitlines(keepends=True):
-        if dangling and line.strip():
-            line = _FIRST_WORD.sub(r"\1" + MASK, line, count=1)
+        value = dangling and bool(line.strip())  # the value of the secret keyword above
+        if value:
             dangling = False
-        if _HINT.search(line):
+        if _HINT.search(line):  # first: the value may itself be `auth_pass SECRET`
             for pattern, replacement in _PATTERNS:
                 line = pattern.sub(replacement, line)
             dangling = _DANGLING.search(line.rstrip("\r\n")) is not None
+        if value:
+            line = _FIRST_WORD.sub(r"\1" + MASK, line, count=1)
         out.append(line)
     return "".join(out)
+
+
+_DEFINITION_VALUE = re.compile(r"^(.*?\$[A-Za-z_][A-Za-z0-9_]*=[ \t]*|[ \t]*).*$", re.DOTALL)
+
+
+def mask_definition(line: str) -> str:
+    """A `$NAME=VALUE` line (or its continuation) whose value ends up a secret: the value
+    masked, `$NAME=` kept. keepalived substitutes it later, so the line alone does not say."""
+    return _DEFINITION_VALUE.sub(r"\1" + MASK, line, count=1)
 
 
 def printable(text: str) -> str:

@@ -25,6 +25,7 @@ from kaconsole.core.conf.model import KeepalivedConfig
 from kaconsole.core.events import Advert
 from kaconsole.core.inventory.model import Cluster, Node
 from kaconsole.core.redact import redact_text
+from kaconsole.core.state.model import ClusterState
 from kaconsole.core.wire.capture import adverts
 from kaconsole.errors import SshError
 from kaconsole.transport.configfetch import ConfigUnreadable, fetch_config
@@ -154,6 +155,14 @@ async def gather(cluster: Cluster, opener: Opener = ssh_runner, *, capture: bool
     configs = {n.name: r[0] for n, r in zip(cluster.nodes, results, strict=True)}
     facts = {n.name: r[1] for n, r in zip(cluster.nodes, results, strict=True)}
     return configs, facts
+
+
+def config_findings(state: ClusterState) -> tuple[Finding, ...] | None:
+    """The findings of the configurations a console has read so far: `kaconsole check` without
+    the evidence only it gathers on the nodes (scripts, interfaces, keepalived -t, a capture).
+    None before any node's configuration is in; a node not read yet is left out, not blamed."""
+    configs = {n.name: n.config for n in state.nodes if n.config is not None}
+    return tuple(check_cluster(configs, {})) if configs else None
 
 
 async def check(cluster: Cluster, opener: Opener = ssh_runner, *,

@@ -14,7 +14,6 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kaconsole.core.checks.cluster import check_cluster
 from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.core.state.model import ClusterState
@@ -41,13 +40,6 @@ def fleet_names(clusters: Sequence[Cluster]) -> list[str]:
     return [c.name if counts[c.name] == 1 else f"{c.name} ({c.path})" for c in clusters]
 
 
-def findings_count(state: ClusterState) -> int | None:
-    """The cross-node findings of the configurations read so far (`kaconsole check` without
-    the per-node evidence); None before any node's configuration is in."""
-    configs = {n.name: n.config for n in state.nodes if n.config is not None}
-    return len(check_cluster(configs, {})) if configs else None
-
-
 class FleetMonitor:
     def __init__(self, clusters: Sequence[Cluster], sessions: SessionsFor = lambda _: None,
                  *, log_capacity: int = 10_000, advert_capacity: int = 5_000) -> None:
@@ -57,7 +49,6 @@ class FleetMonitor:
             for name, c in zip(fleet_names(clusters), clusters, strict=True)
         }
         self._views = {name: view_of(m.state) for name, m in self.monitors.items()}
-        self._findings: dict[str, tuple[tuple[object, ...], int | None]] = {}
         self._changed_at = time.monotonic()
         self._waiters: set[asyncio.Event] = set()
 
@@ -78,12 +69,10 @@ class FleetMonitor:
                 event.set()
 
     def _count(self, name: str, state: ClusterState) -> int | None:
-        """Findings, recomputed only when a configuration changed (they are costly)."""
-        key = tuple(n.config for n in state.nodes)
-        cached = self._findings.get(name)
-        if cached is None or any(a is not b for a, b in zip(cached[0], key, strict=True)):
-            cached = self._findings[name] = (key, findings_count(state))
-        return cached[1]
+        """The cluster's configuration findings (its monitor recomputes them only when a
+        configuration changed)."""
+        found = self.monitors[name].findings(state)
+        return None if found is None else len(found)
 
     def snapshot(self) -> FleetUpdate:
         views = dict(self._views)

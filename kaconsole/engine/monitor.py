@@ -16,6 +16,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
+from kaconsole.core.checks.model import Finding
+from kaconsole.core.conf.model import KeepalivedConfig
 from kaconsole.core.facts import AdvertSeen, Fact, LogSeen, ProbeResult, Reachability
 from kaconsole.core.insight.explain import OperatorAction
 from kaconsole.core.insight.view import ClusterView, view_of
@@ -23,6 +25,7 @@ from kaconsole.core.inventory.model import Cluster, Node, VipProbe
 from kaconsole.core.redact import redact_text
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import reduce
+from kaconsole.engine.configcheck import config_findings
 from kaconsole.engine.probe import probe
 from kaconsole.engine.recording import Recorder
 from kaconsole.transport.neighbours import host_neighbours
@@ -104,6 +107,8 @@ class ClusterMonitor:
         self.actions: tuple[OperatorAction, ...] = ()
         #: Gets every fact folded, and runs beside the sessions (see `engine.recording`).
         self.recorder: Recorder | None = None
+        self._findings: tuple[tuple[KeepalivedConfig | None, ...], tuple[Finding, ...] | None]
+        self._findings = ((), None)
 
     # --- input ------------------------------------------------------------------------------
 
@@ -199,6 +204,18 @@ class ClusterMonitor:
                 session.refresh()
 
     # --- output -----------------------------------------------------------------------------
+
+    def findings(self, state: ClusterState | None = None) -> tuple[Finding, ...] | None:
+        """The configuration findings of `state` (default: the latest), see `config_findings`.
+        Computed again only when a node's configuration changed: the reducer keeps an unchanged
+        one the same object, so comparing identities is enough (and cheap on every update)."""
+        state = state or self.state
+        configs = tuple(n.config for n in state.nodes)
+        seen, found = self._findings
+        if len(seen) != len(configs) or any(a is not b for a, b in zip(seen, configs, strict=True)):
+            found = config_findings(state)
+            self._findings = (configs, found)
+        return found
 
     def logs(self) -> list[LogSeen]:
         return [item for _, item in self._logs]

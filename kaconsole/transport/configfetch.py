@@ -45,7 +45,8 @@ async def fetch_config(runner: Runner, path: str, *, timeout: float = 10.0) -> K
         try:
             async with asyncio.timeout(PARSE_TIMEOUT):
                 config = await asyncio.to_thread(
-                    parse_config, fetch.files[path], path=path, read=wants.read, glob=wants.glob)
+                    parse_config, fetch.files[path], path=path, read=wants.read, glob=wants.glob,
+                    keep_source=True)
         except TimeoutError:
             raise ConfigUnreadable(f"{path}: parsing took longer than {PARSE_TIMEOUT:g}s") \
                 from None

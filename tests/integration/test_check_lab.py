@@ -8,15 +8,13 @@ import asyncio
 import json
 import re
 import sys
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from kaconsole.lab.configs import KEEPALIVED_CONF, SCRIPT_PATH, SERVICES, SVC_IF
-from tests.kits.lab import Lab, eventually
+from kaconsole.lab.configs import KEEPALIVED_CONF, SCRIPT_PATH, SVC_IF
+from tests.kits.lab import Lab, eventually, node_conf
 
 pytestmark = pytest.mark.lab
 
@@ -46,30 +44,6 @@ async def kaconsole_check(lab: Lab, *, stranger: bool = False,
 
 def codes(report: dict[str, Any]) -> list[str]:
     return sorted(f["code"] for f in report["findings"])
-
-
-async def write_conf(lab: Lab, node: str, text: str) -> None:
-    async with await lab.connect(node) as conn:
-        done = await conn.run(f"cat > {KEEPALIVED_CONF}", input=text, check=False, timeout=10)
-    assert done.exit_status == 0
-
-
-@asynccontextmanager
-async def node_conf(lab: Lab, node: str, edit: Any, restart: bool = False,
-                    ) -> AsyncIterator[None]:
-    """node's keepalived.conf changed by `edit(text)`; the original restored afterwards."""
-    _, original = await lab.sh(node, f"cat {KEEPALIVED_CONF}")
-    changed = edit(original)
-    assert changed != original
-    await write_conf(lab, node, changed)
-    try:
-        if restart:
-            await lab.sh(node, SERVICES["keepalived"]["restart"])
-        yield
-    finally:
-        await write_conf(lab, node, original)
-        if restart:
-            await lab.sh(node, SERVICES["keepalived"]["restart"])
 
 
 async def test_the_lab_config_has_the_weight_tie(lab: Lab) -> None:

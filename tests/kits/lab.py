@@ -9,7 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -20,7 +21,7 @@ import pytest
 from kaconsole.core.insight.matrix import AdvertMatrix
 from kaconsole.errors import LabError
 from kaconsole.lab import control, faults, netns, nodes
-from kaconsole.lab.configs import LabSpec
+from kaconsole.lab.configs import KEEPALIVED_CONF, SERVICES, LabSpec
 from kaconsole.lab.registry import LabState, load
 
 
@@ -161,3 +162,28 @@ def assert_node2_deaf(m: AdvertMatrix) -> None:
         "node1 hears node2; node2 does not hear node1: look at node2's input filter for "
         "protocol 112"
     ) in m.losses
+
+
+async def write_conf(lab: Lab, node: str, text: str) -> None:
+    """Replace node's keepalived.conf (keepalived is not told: restart it to apply)."""
+    async with await lab.connect(node) as conn:
+        done = await conn.run(f"cat > {KEEPALIVED_CONF}", input=text, check=False, timeout=10)
+    assert done.exit_status == 0
+
+
+@asynccontextmanager
+async def node_conf(lab: Lab, node: str, edit: Any, restart: bool = False,
+                    ) -> AsyncIterator[None]:
+    """node's keepalived.conf changed by `edit(text)`; the original restored afterwards."""
+    _, original = await lab.sh(node, f"cat {KEEPALIVED_CONF}")
+    changed = edit(original)
+    assert changed != original
+    await write_conf(lab, node, changed)
+    try:
+        if restart:
+            await lab.sh(node, SERVICES["keepalived"]["restart"])
+        yield
+    finally:
+        await write_conf(lab, node, original)
+        if restart:
+            await lab.sh(node, SERVICES["keepalived"]["restart"])

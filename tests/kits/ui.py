@@ -108,7 +108,8 @@ def lab_facts(until: str = "2026-11-25T15:32:13", phase: str = "steady") -> list
     facts: list[Fact] = []
     for node in ("node1", "node2"):
         text = (LAB / f"{node}-keepalived.conf").read_text().replace("***", SECRET)
-        facts.append(ConfigObserved.of(node, parse_config(text), _at("2026-11-25T15:32:08")))
+        config = parse_config(text, keep_source=True)
+        facts.append(ConfigObserved.of(node, config, _at("2026-11-25T15:32:08")))
         facts.append(Reachability(node, True, _at("2026-11-25T15:32:08")))
         for n, line in enumerate((LAB / f"{node}-keepalived.log").read_text().splitlines(), 1):
             event = parse_line(line, line=n)

@@ -8,8 +8,9 @@ from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.cluster import demo_cluster, demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.widgets.header import ClusterHeader
 from kaconsole.ui.widgets.node_table import NodeList
-from tests.kits.ui import until
+from tests.kits.ui import doc_text, until
 
 
 def _states(app: KaConsoleApp) -> dict[str, str]:
@@ -39,3 +40,24 @@ async def test_demo_fails_over_when_nginx_stops_on_the_master(tmp_path: Path) ->
         "started",
         "completed",
     ]
+
+
+async def test_demo_header_counts_config_findings_and_c_shows_the_conf(tmp_path: Path) -> None:
+    """The header's badge counts `kaconsole check demo`'s findings (auth_pass longer than 8,
+    the weight that only ties); `c` shows each node's keepalived.conf, password masked."""
+    cluster, where = demo_cluster()
+    app = make_app(cluster, sessions=demo_sessions(cluster, speed=10.0), cluster_file=where,
+                   audit=AuditLog(tmp_path / "audit.jsonl"), save_dir=tmp_path)
+    async with app.run_test(size=(140, 45)) as pilot:
+        header = app.main.query_one("#header", ClusterHeader)
+        await until(pilot, lambda: "config: 2 warnings" in str(header.render()), timeout=30)
+        await pilot.press("c")
+        await until(pilot, lambda: "auth_pass ***" in doc_text(app, "config"), timeout=30)
+        text = doc_text(app, "config")
+        assert "node1  /etc/keepalived/keepalived.conf" in text
+        assert "   19      priority 120" in text
+        assert "   19      priority 100" in text
+        assert "▲ warning weight_tie: check_nginx failing on node1" in text
+        assert "▲ warning auth_pass_truncated" in text
+        assert "cluster_pass" not in text
+        assert "cluster_pass" not in str(header.render())

@@ -361,8 +361,8 @@ async def test_config_pane_is_redacted(tmp_path: Path) -> None:
         await pilot.pause()
         await pilot.press("c")
         text = doc_text(app, "config")
-        assert "auth_pass: *** the same on every node" in text
-        assert "priority: node1=120   node2=100" in text
+        assert "   23          auth_pass ***" in text
+        assert "VI_CLUSTER priority: 120 on node1; 100 on node2" in text
         assert SECRET not in text
         assert SECRET not in app.export_screenshot()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
+from kaconsole.core.checks.model import Finding, Severity
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import ChannelStatus, Reachability, ServiceObserved, ServiceState
 from kaconsole.core.insight.anomalies import summaries
@@ -15,13 +14,13 @@ from kaconsole.core.insight.view import view_of
 from kaconsole.core.state.model import ClusterState, initial_state
 from kaconsole.core.state.reduce import fold
 from kaconsole.ui.present.common import SYMBOL, state_label
-from kaconsole.ui.present.config import config_lines, flatten
+from kaconsole.ui.present.config import config_badge, config_lines
 from kaconsole.ui.present.diagram import diagram, diagram_lines
 from kaconsole.ui.present.journal import Journal
 from kaconsole.ui.present.nodes import banner, columns, degraded, header_lines, node_rows
 from kaconsole.ui.present.panes import advert_line, log_line, log_role
 from kaconsole.ui.themes import DEFAULTS
-from tests.kits.ui import SECRET, cluster, lab_facts, monitor_with
+from tests.kits.ui import cluster, lab_facts, monitor_with
 
 
 def steady() -> ClusterState:
@@ -171,30 +170,20 @@ def test_journal_records_transitions_anomalies_and_actions_once() -> None:
     assert "done \\| ok" in md
 
 
-def test_config_pane_shows_differences_and_never_the_password() -> None:
-    text = _flat(config_lines(steady()))
-    assert "priority: node1=120   node2=100" in text
-    assert "global.router_id: node1=LAB_NODE1   node2=LAB_NODE2" in text
-    assert "auth_pass: *** the same on every node" in text
-    assert SECRET not in text
-
-
 def test_config_pane_without_configs() -> None:
     state = initial_state("x", [("a", "10.0.0.1")])
-    assert _flat(config_lines(state)) == "no keepalived.conf read yet"
+    assert _flat(config_lines(state, None)) == "no keepalived.conf read yet"
 
 
-@given(
-    st.recursive(
-        st.none() | st.booleans() | st.integers() | st.text(max_size=5),
-        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=4), c, max_size=3),
-        max_leaves=20,
-    )
-)
-def test_flatten_never_raises(value: object) -> None:
-    assert isinstance(flatten(value), dict)
+def test_config_badge_counts_by_severity() -> None:
+    def finding(severity: Severity) -> Finding:
+        return Finding(severity, "x", None, ("a",), "m")
 
-
+    assert config_badge(None) == ("config: ?", "muted")
+    assert config_badge(()) == ("config ok", "healthy")
+    assert config_badge([finding("warning"), finding("error"), finding("warning")]) == (
+        "config: 1 error 2 warnings", "anomaly")
+    assert config_badge([finding("info"), finding("info")])[0] == "config: 2 info"
 @pytest.mark.parametrize("nodes", [1, 20])
 def test_rows_for_any_inventory_size(nodes: int, tmp_path: Path) -> None:
     c = cluster(nodes)

@@ -29,7 +29,7 @@ def _by_value(values: Mapping[K, list[str]], show: Callable[[K], str]) -> str:
     return "; ".join(f"{show(v)} on {names(nodes)}" for v, nodes in values.items())
 
 
-def _version(m: Member) -> int:
+def version_of(m: Member) -> int:
     return m.instance.version or m.config.global_defs.vrrp_version
 
 
@@ -58,13 +58,13 @@ def vrid_mismatch(group: InstanceGroup) -> Finding | None:
         _loc(group.members[0].instance, "virtual_router_id"))
 
 
-def _vip_set(inst: VrrpInstance) -> frozenset[str]:
+def vip_set(inst: VrrpInstance) -> frozenset[str]:
     return frozenset(f"{v.address}/{v.prefix}" if v.prefix is not None else v.address
                      for v in inst.virtual_ipaddress)
 
 
 def vip_mismatch(group: InstanceGroup) -> Finding | None:
-    values = _split(group.members, lambda m: _vip_set(m.instance))
+    values = _split(group.members, lambda m: vip_set(m.instance))
     if len(values) < 2:
         return None
     return Finding(
@@ -76,17 +76,17 @@ def vip_mismatch(group: InstanceGroup) -> Finding | None:
         _loc(group.members[0].instance, "virtual_ipaddress"))
 
 
-def _auth(m: Member) -> tuple[str | None, Secret | None]:
+def auth_in_use(m: Member) -> tuple[str | None, Secret | None]:
     """The authentication keepalived really uses: none under vrrp_strict or with VRRPv3."""
     auth = m.instance.authentication
-    if auth is None or strict(m.config.global_defs, m.instance) or _version(m) == 3:
+    if auth is None or strict(m.config.global_defs, m.instance) or version_of(m) == 3:
         return (None, None)
     secret = auth.auth_pass.truncated(PASS_LENGTH) if auth.auth_pass is not None else None
     return (auth.auth_type, secret if auth.auth_type == "PASS" else auth.auth_pass)
 
 
 def auth_mismatch(group: InstanceGroup) -> Finding | None:
-    values = _split(group.members, _auth)
+    values = _split(group.members, auth_in_use)
     if len(values) < 2:
         return None
     types = {v[0] for v in values}
@@ -107,7 +107,7 @@ def advert_int_mismatch(group: InstanceGroup) -> Finding | None:
     values = _split(group.members, lambda m: m.instance.advert_int)
     if len(values) < 2:
         return None
-    v3 = all(_version(m) == 3 for m in group.members)
+    v3 = all(version_of(m) == 3 for m in group.members)
     effect = ("a BACKUP adopts the MASTER's interval, but its master-down timer and the "
               "failover time then depend on who is MASTER" if v3 else
               "with VRRPv2 keepalived drops adverts with another interval ('advertisement "
@@ -120,7 +120,7 @@ def advert_int_mismatch(group: InstanceGroup) -> Finding | None:
 
 
 def version_mismatch(group: InstanceGroup) -> Finding | None:
-    values = _split(group.members, _version)
+    values = _split(group.members, version_of)
     if len(values) < 2:
         return None
     return Finding(

@@ -43,9 +43,16 @@ class Problem:
 
     def to_json(self) -> dict[str, Any]:
         out = {"file": self.where.file if self.where else None,
-               "line": self.where.line if self.where else None,
-               "message": self.message}
+               "line": self.where.line if self.where else None, "message": self.message}
         return out if self.code is None else {**out, "code": self.code}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """A line as written, secrets masked (`conf.source`); line 0 marks where a file begins."""
+
+    where: Where
+    text: str
 
 
 @dataclass(frozen=True, slots=True, repr=False)
@@ -362,6 +369,8 @@ class KeepalivedConfig:
     files: tuple[str, ...] = ()
     config_id: str | None = None
     track_files: tuple[VrrpTrackFile, ...] = ()
+    #: Every line read, includes in place (with `keep_source`); not part of the JSON model.
+    source: tuple[SourceLine, ...] = ()
 
     def instance(self, name: str) -> VrrpInstance | None:
         return next((i for i in self.instances if i.name == name), None)
@@ -374,16 +383,14 @@ class KeepalivedConfig:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "global": self.global_defs.to_json(),
-            "scripts": [s.to_json() for s in self.scripts],
+            "global": self.global_defs.to_json(), "scripts": [s.to_json() for s in self.scripts],
             "instances": [i.to_json() for i in self.instances],
             "sync_groups": [g.to_json() for g in self.sync_groups],
             "virtual_servers": [v.to_json() for v in self.virtual_servers],
             "other": [s.to_json() for s in self.other],
             "errors": [p.to_json() for p in self.errors],
             "warnings": [p.to_json() for p in self.warnings],
-            "files": list(self.files),
-            "config_id": self.config_id,
+            "files": list(self.files), "config_id": self.config_id,
             "track_files": [t.to_json() for t in self.track_files],
         }
 

@@ -30,6 +30,7 @@ from kaconsole.core.conf.model import (
     Where,
 )
 from kaconsole.core.conf.read import GlobFn, Reader, ReadFn
+from kaconsole.core.conf.source import Listing
 from kaconsole.core.conf.syntax import Ctx, build_tree, quoted
 from kaconsole.core.conf.values import (
     INVALID,
@@ -57,17 +58,21 @@ __all__ = ["KeepalivedConfig", "parse_config"]
 
 
 def parse_config(text: str, *, path: str = "keepalived.conf", read: ReadFn | None = None,
-                 glob: GlobFn | None = None, config_id: str | None = None) -> KeepalivedConfig:
+                 glob: GlobFn | None = None, config_id: str | None = None,
+                 keep_source: bool = False) -> KeepalivedConfig:
     """Parse a keepalived.conf. `read(path)` and `glob(pattern)` follow `include`s (None: not
     followed, a warning says so); `config_id` is keepalived's `-i` for `@ID` lines (None: no
-    `@ID` line applies, every `@^ID` line does)."""
-    reader = Reader(read=read, glob=glob, config_id=config_id)
+    `@ID` line applies, every `@^ID` line does); `keep_source` keeps the lines as read, secrets
+    masked (`conf.source`), for the console's configuration pane."""
+    listing = Listing() if keep_source else None
+    reader = Reader(read=read, glob=glob, config_id=config_id, listing=listing)
     ctx = reader.ctx
     tree = build_tree(reader.pieces(text, path), ctx)
     lint(tree, ctx)
     return replace(_build(tree, ctx), errors=_in_file_order(ctx.errors, reader.files),
                    warnings=_in_file_order(ctx.warnings, reader.files),
-                   files=tuple(reader.files), config_id=config_id)
+                   files=tuple(reader.files), config_id=config_id,
+                   source=tuple(listing.lines) if listing is not None else ())
 
 
 def _in_file_order(problems: list[Problem], files: list[str]) -> tuple[Problem, ...]:

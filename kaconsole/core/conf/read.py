@@ -10,6 +10,9 @@ The core does no I/O: files come through the injected `read` and `glob` callable
 raises on bad input; problems are collected with file and line. Every way input can multiply
 (includes, `{a,b}` braces, definitions) has a named limit, reported where it is hit, so that a
 few bytes cannot cost minutes, gigabytes or thousands of remote reads.
+
+Given a `Listing`, the reader also keeps every line as read, for people (`conf.source`): it
+knows which `$NAME` definitions end up in a secret keyword's line, so their values are masked.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kaconsole.core.conf.model import Where
+from kaconsole.core.conf.source import Listing
 from kaconsole.core.conf.syntax import (
     Ctx,
     Piece,
@@ -64,6 +68,7 @@ _SYSTEM_DEFS = frozenset({"_INSTANCE", "_RANDOM", "_ENV"})
 class _Definition:
     lines: list[str]
     multiline: bool
+    name: str = ""
 
 
 @dataclass(slots=True)
@@ -75,12 +80,16 @@ class Reader:
     config_id: str | None = None
     ctx: Ctx = field(default_factory=Ctx)
     files: list[str] = field(default_factory=list)
+    #: Keeps the lines as read, for people (None: not kept).
+    listing: Listing | None = None
     _defs: dict[str, _Definition] = field(default_factory=dict)
     _collecting: _Definition | None = None
     _expanded: int = 0
     _substituted: int = 0
     _text: int = 0
     _globbed: int = 0
+    _shown: int = -1
+    _used: list[str] = field(default_factory=list)
 
     def pieces(self, text: str, path: str) -> Iterator[Piece]:
         self.files.append(path)
@@ -113,8 +122,11 @@ class Reader:
         self.ctx.warn(message, where)
 
     def _file(self, text: str, path: str, chain: tuple[str, ...]) -> Iterator[tuple[str, Where]]:
+        shown = self.listing.open(text, path) if self.listing is not None else []
         for number, raw in enumerate(text.split("\n"), start=1):
             where = Where(path, number)
+            if self.listing is not None and number <= len(shown):
+                self._shown = self.listing.add(where, shown[number - 1])
             if len(raw) > MAX_LINE:
                 self._error(f"line longer than {MAX_LINE} characters: ignored", where)
                 continue
@@ -138,6 +150,8 @@ class Reader:
             line = line[:-1].rstrip(" \t")
         if line:
             self._collecting.lines.append(line)
+        if self.listing is not None:
+            self.listing.define(self._collecting.name, self._shown)
         if not more:
             self._collecting = None
 
@@ -156,6 +170,7 @@ class Reader:
         rest: list[str] = []
         if "$" in line and not line.startswith("~"):
             line, rest = self._substitute(line, where)
+            self._mask_secret_definitions(line)
             line, _ = decomment(line)
             if line.startswith("@"):  # a definition may hold a condition: $IF_MAIN=@main
                 line = self._conditional(line) or ""
@@ -182,6 +197,13 @@ class Reader:
             elif self._collecting is not None:
                 self._continue_definition(extra)
 
+    def _mask_secret_definitions(self, line: str) -> None:
+        """Definitions just substituted into a secret keyword's line: their values are secret."""
+        if self.listing is None or not self._used:
+            return
+        if any(is_secret_key(w) for part in split_braces(line) for w in split_words(part)[0]):
+            self.listing.secret(self._used)
+
     def _conditional(self, line: str) -> str | None:
         negate = line.startswith("@^")
         body = line[2:] if negate else line[1:]
@@ -199,7 +221,9 @@ class Reader:
         multiline = value.endswith("\\")
         if multiline:
             value = value[:-1].rstrip(" \t")
-        definition = _Definition([value] if value or not multiline else [], multiline)
+        definition = _Definition([value] if value or not multiline else [], multiline, name)
+        if self.listing is not None:
+            self.listing.define(name, self._shown)
         self._defs[name] = definition
         if multiline:
             self._collecting = definition
@@ -223,6 +247,7 @@ class Reader:
         rest: list[str] = []
         pos = line.find("$")
         count = 0
+        self._used = []
         while 0 <= pos < len(line) - 1:
             found = _reference(line, pos)
             definition = self._lookup(found[0], where) if found else None
@@ -234,6 +259,7 @@ class Reader:
                 pos = line.find("$", pos + 1)
                 continue
             count += 1
+            self._used.append(found[0])
             lines = definition.lines or [""]
             replacement = lines[0]
             if count > MAX_SUBSTITUTIONS or len(line) + len(replacement) > MAX_LINE:

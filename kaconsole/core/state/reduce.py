@@ -86,7 +86,9 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
         state = _put_node(state, replace(node, addresses=fact.addresses, macs=fact.macs))
     elif isinstance(fact, ConfigObserved):
         instances = _apply_specs(node.instances, fact.instances)
-        config = fact.config or node.config
+        # An unchanged configuration stays the same object: what is derived from it (the
+        # configuration findings) is recomputed only when a node's configuration changes.
+        config = node.config if fact.config is None or fact.config == node.config else fact.config
         state = _put_node(state, replace(node, instances=instances, config=config))
     elif isinstance(fact, ChannelStatus):
         degraded = {k: v for k, v in node.degraded.items() if k != fact.channel}

@@ -85,10 +85,14 @@ def node_rows(view: ClusterView) -> list[NodeRow]:
 
 
 def header_lines(
-    view: ClusterView, description: str = "", *, read_only: bool = False
+    view: ClusterView, description: str = "", *, read_only: bool = False,
+    badge: Seg | None = None,
 ) -> list[list[Seg]]:
-    """The cluster, then one line per instance: its MASTER and where its VIPs are."""
+    """The cluster (and the configuration findings' `badge`), then one line per instance: its
+    MASTER and where its VIPs are."""
     lines: list[list[Seg]] = [[(f"cluster {view.state.cluster}", "")]]
+    if badge is not None:
+        lines[0].append((f"  [{badge[0]}]", badge[1]))
     if read_only:
         lines[0].append(("  [READ-ONLY: actions disabled]", "log-change"))
     if description:

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from kaconsole.core.insight.view import ClusterView
 from kaconsole.engine.fleet import FleetUpdate
 from kaconsole.ui.context import Console
+from kaconsole.ui.present.config import config_badge
 from kaconsole.ui.present.fleet import COLUMNS, HEALTHY, fleet_rows, fleet_summary
 from kaconsole.ui.present.nodes import header_lines
 from kaconsole.ui.screens.main import MainScreen
@@ -152,7 +153,8 @@ class FleetClusterScreen(MainScreen):
     def _header(self) -> None:
         assert self.view is not None
         c = self.console
-        lines = header_lines(self.view, c.cluster.description, read_only=c.read_only)
+        badge = config_badge(c.monitor.findings(self.view.state))
+        lines = header_lines(self.view, c.cluster.description, read_only=c.read_only, badge=badge)
         lines.append([(self.fleet_line, "anomaly" if "(" in self.fleet_line else "muted")])
         self.query_one("#header", ClusterHeader).update(lines_content(lines))
 

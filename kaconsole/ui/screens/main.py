@@ -109,7 +109,7 @@ class MainScreen(Screen[None]):
         self.deck.ring("timeline").extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
-            view, c.cluster.description, read_only=c.read_only
+            view, c.cluster.description, read_only=c.read_only, findings=c.monitor.findings(state)
         )
         self.query_one("#banner", Banner).show(view, degraded(state))
         self.query_one("#nodes", NodeList).show(columns(view), node_rows(view), self.selected)
@@ -256,7 +256,9 @@ class MainScreen(Screen[None]):
         if self.state is None:
             return
         if self.pane == "config":
-            deck.ring("config").replace(config_lines(self.state))
+            state, found = self.state, self.console.monitor.findings(self.state)
+            deck.document("config", (*(n.config for n in state.nodes), found),
+                          lambda: config_lines(state, found))
         elif self.pane == "whatif":
             deck.ring("whatif").replace(whatif_view(self.view))
 

@@ -6,7 +6,9 @@ from collections.abc import Sequence
 
 from textual.widgets import Static
 
+from kaconsole.core.checks.model import Finding
 from kaconsole.core.insight.view import ClusterView
+from kaconsole.ui.present.config import config_badge
 from kaconsole.ui.present.nodes import banner, header_lines
 from kaconsole.ui.widgets.styled import lines_content
 
@@ -16,8 +18,12 @@ class ClusterHeader(Static):
     ClusterHeader { height: auto; padding: 0 1; background: $panel; }
     """
 
-    def show(self, view: ClusterView, description: str, *, read_only: bool) -> None:
-        self.update(lines_content(header_lines(view, description, read_only=read_only)))
+    def show(self, view: ClusterView, description: str, *, read_only: bool,
+             findings: Sequence[Finding] | None) -> None:
+        """`findings`: the configuration findings, None before any configuration is read."""
+        badge = config_badge(findings)
+        self.update(lines_content(header_lines(view, description, read_only=read_only,
+                                               badge=badge)))
 
 
 class Banner(Static):

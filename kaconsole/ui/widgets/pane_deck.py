@@ -65,6 +65,7 @@ class PaneDeck(Vertical):
         self.capacity = capacity
         self.advert_line = advert_line
         self.pane = "logs"
+        self._drawn: dict[str, tuple[object, ...]] = {}
 
     def compose(self) -> ComposeResult:
         cap = self.capacity
@@ -92,6 +93,22 @@ class PaneDeck(Vertical):
                 yield RingPane[Sequence[Seg]](
                     _doc_line, capacity=cap, follow=False, id=name
                 )
+
+    def document(self, name: str, sources: tuple[object, ...],
+                 lines: Callable[[], list[list[Seg]]]) -> None:
+        """Draw document pane `name` from `lines()`, again only when one of its `sources`
+        changed (by identity: the state keeps what did not change); its top is kept."""
+        drawn = self._drawn.get(name)
+        if drawn is not None and len(drawn) == len(sources) and all(
+                a is b for a, b in zip(drawn, sources, strict=True)):
+            return
+        self._drawn[name] = sources
+        items = lines()
+        cap = self.capacity
+        if len(items) > cap:
+            more = len(items) - cap + 1
+            items = [*items[:cap - 1], [(f"… {more} more lines (--pane-lines)", "muted")]]
+        self.ring(name).replace(items)
 
     def ring(self, name: str) -> RingPane[object]:
         return self.query_one("#advert-lines" if name == "adverts" else f"#{name}", RingPane)

@@ -32,13 +32,14 @@ def probe_chart_svg(timeline: ProbeTimeline, title: str) -> str:
             start, end = timeline.outage
             ax.axvspan(start, end, color="tab:red", alpha=0.15, lw=0,
                        label=f"client outage {end - start:.2f} s")
-        for points, style, gid in (
-            (answered, {"marker": "o", "color": "tab:green", "label": "answered"}, OK_GID),
-            (failed, {"marker": "x", "color": "tab:red", "label": "failed"}, FAILED_GID),
+        for points, marker, colour, label, gid in (
+            (answered, "o", "tab:green", "answered", OK_GID),
+            (failed, "x", "tab:red", "failed", FAILED_GID),
         ):
             if points:
                 xs, ys = zip(*points, strict=True)
-                (line,) = ax.plot(xs, ys, linestyle="none", markersize=4, **style)
+                (line,) = ax.plot(xs, ys, linestyle="none", marker=marker, markersize=4,
+                                  color=colour, label=label)
                 line.set_gid(gid)
         if timeline.origin == "trigger":
             ax.axvline(0.0, color="tab:orange", lw=1.2, label="trigger")

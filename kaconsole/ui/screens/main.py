@@ -42,6 +42,7 @@ from kaconsole.ui.screens.node_actions import NodeActions
 from kaconsole.ui.widgets.header import Banner, ClusterHeader
 from kaconsole.ui.widgets.node_table import NodeList
 from kaconsole.ui.widgets.pane_deck import PaneDeck
+from kaconsole.ui.widgets.priority_chart import PriorityScreen
 from kaconsole.ui.widgets.ring_pane import RingPane
 from kaconsole.ui.widgets.state_diagram import StateDiagram
 from kaconsole.ui.widgets.styled import lines_content
@@ -106,6 +107,7 @@ class MainScreen(Screen[None]):
         self.view = view
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
         new = self.console.journal.observe(view)
+        self.console.priorities.observe(view)
         self.deck.ring("timeline").extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
@@ -194,6 +196,9 @@ class MainScreen(Screen[None]):
             nodes.show(columns(self.view), node_rows(self.view), self.selected)
         if not self.merged:
             self._apply_log_filter()
+
+    def action_priorities(self) -> None:
+        self.app.push_screen(PriorityScreen(lambda: self.console.priorities))
 
     def action_drills(self) -> None:
         self.app.push_screen(Drills(self.console))

@@ -42,7 +42,6 @@ from kaconsole.ui.screens.node_actions import NodeActions
 from kaconsole.ui.widgets.header import Banner, ClusterHeader
 from kaconsole.ui.widgets.node_table import NodeList
 from kaconsole.ui.widgets.pane_deck import PaneDeck
-from kaconsole.ui.widgets.priority_chart import PriorityScreen
 from kaconsole.ui.widgets.ring_pane import RingPane
 from kaconsole.ui.widgets.state_diagram import StateDiagram
 from kaconsole.ui.widgets.styled import lines_content
@@ -198,6 +197,9 @@ class MainScreen(Screen[None]):
             self._apply_log_filter()
 
     def action_priorities(self) -> None:
+        # plotext loads on first use: the console's start-up does not pay for it
+        from kaconsole.ui.widgets.priority_chart import PriorityScreen
+
         self.app.push_screen(PriorityScreen(lambda: self.console.priorities))
 
     def action_drills(self) -> None:

@@ -1,4 +1,4 @@
-"""The report's chart of the probes, drawn from a real drill: `nginx-failover` on the demo, its
+"""The report's chart of the probes, drawn from a real drill: `nginx-failover` on the lab, its
 JSON report as `kaconsole drill --report` wrote it (see tests/data/drills/README.md)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kaconsole.drills.chart import FAILED_GID, OK_GID, probe_chart_svg
 from kaconsole.drills.measure import Measurements, ProbeTimeline
 from kaconsole.drills.report import DrillReport, ReportWriter
 
-SAMPLE = Path(__file__).parents[2] / "data" / "drills" / "nginx-failover-demo.json"
+SAMPLE = Path(__file__).parents[2] / "data" / "drills" / "nginx-failover-lab.json"
 SVG = "{http://www.w3.org/2000/svg}"
 
 

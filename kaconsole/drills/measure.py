@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from kaconsole.core.facts import AdvertSeen, ProbeResult
 
@@ -26,6 +26,21 @@ class Sample:
 
 
 @dataclass(frozen=True, slots=True)
+class ProbeTimeline:
+    """The probes as the report's chart draws them, in seconds after `origin` (the trigger, or
+    the first probe when nothing was triggered): pure numbers, so no answer's text (nor any
+    secret in it) can reach the picture."""
+
+    origin: str
+    #: (seconds, answered, how long it took in seconds), in the order they were sent.
+    probes: tuple[tuple[float, bool, float], ...]
+    #: The longest run of failed probes (the client outage), start and end.
+    outage: tuple[float, float] | None = None
+    first_advert: float | None = None
+    new_master: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Measurements:
     failover_seconds: float | None = None
     #: "http": an answer naming the new MASTER; "vip": the VIP seen on it (no probe named it).
@@ -39,6 +54,8 @@ class Measurements:
     first_advert_seconds: float | None = None
     #: Trigger -> every neighbour asked resolves the VIP to the new MASTER's MAC.
     clients_caught_up_seconds: float | None = None
+    #: None without probes: a drill on a cluster with no `vip_probe` draws no chart.
+    timeline: ProbeTimeline | None = None
 
 
 def _names(body: str, name: str) -> bool:
@@ -54,19 +71,44 @@ def new_master(samples: Sequence[Sample], trigger_at: float, old: str | None) ->
     )
 
 
-def outage(probes: Sequence[ProbeResult]) -> float:
-    """The longest run of failed probes: from the first failure to the next success's start."""
-    longest, run_start, last_end = 0.0, None, None
+def outage_span(probes: Sequence[ProbeResult]) -> tuple[float, float] | None:
+    """The longest run of failed probes: from the first failure to the next success's start
+    (to the last failure's end when none came); None when every probe was answered."""
+    runs: list[tuple[float, float]] = []
+    run_start: float | None = None
+    last_end: float | None = None
     for p in sorted(probes, key=lambda p: p.at):
         if not p.ok:
             run_start = p.at if run_start is None else run_start
             last_end = p.at + p.duration
         elif run_start is not None:
-            longest = max(longest, p.at - run_start)
+            runs.append((run_start, p.at))
             run_start = None
     if run_start is not None and last_end is not None:
-        longest = max(longest, last_end - run_start)
-    return round(longest, 3)
+        runs.append((run_start, last_end))
+    return max(runs, key=lambda r: r[1] - r[0], default=None)
+
+
+def outage(probes: Sequence[ProbeResult]) -> float:
+    span = outage_span(probes)
+    return round(span[1] - span[0], 3) if span is not None else 0.0
+
+
+def timeline(probes: Sequence[ProbeResult], trigger_at: float | None,
+             m: Measurements) -> ProbeTimeline | None:
+    """What the report's chart draws; None without a probe."""
+    if not probes:
+        return None
+    ordered = sorted(probes, key=lambda p: p.at)
+    zero = trigger_at if trigger_at is not None else ordered[0].at
+    span = outage_span(ordered)
+    return ProbeTimeline(
+        origin="trigger" if trigger_at is not None else "first probe",
+        probes=tuple((round(p.at - zero, 3), p.ok, round(p.duration, 3)) for p in ordered),
+        outage=(round(span[0] - zero, 3), round(span[1] - zero, 3)) if span else None,
+        first_advert=m.first_advert_seconds,
+        new_master=m.new_master,
+    )
 
 
 def measure(
@@ -80,6 +122,19 @@ def measure(
     nodes: Sequence[str],
 ) -> Measurements:
     """Measurements of one drill; `probes` None when the cluster has no `vip_probe`."""
+    m = _measure(trigger_at, old_master, samples, probes, adverts, addresses, nodes)
+    return replace(m, timeline=timeline(probes or (), trigger_at, m))
+
+
+def _measure(
+    trigger_at: float | None,
+    old_master: str | None,
+    samples: Sequence[Sample],
+    probes: Sequence[ProbeResult] | None,
+    adverts: Iterable[AdvertSeen],
+    addresses: dict[str, frozenset[str]],
+    nodes: Sequence[str],
+) -> Measurements:
     out_outage = outage(probes) if probes is not None else None
     count = len(probes or ())
     failed = sum(not p.ok for p in probes or ())

@@ -1,5 +1,6 @@
 """The drill report (CONTRACTS.md section 9): JSON plus Markdown beside it, rewritten atomically
-after every step so that a crash or an abort still leaves a report to read in the review.
+after every step so that a crash or an abort still leaves a report to read in the review. Once
+the drill has finished, the probes are drawn as an SVG beside them, which the Markdown shows.
 
 While a drill runs, `result` is "running" and unfinished steps say "running"; a report left
 like that is one whose console died mid-drill. Every free text goes through the redactor.
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from kaconsole.core.redact import redact_text
-from kaconsole.drills.measure import Measurements
+from kaconsole.drills.chart import probe_chart_svg
+from kaconsole.drills.measure import Measurements, ProbeTimeline
 
 
 def iso(at: float | None) -> str | None:
@@ -103,15 +105,26 @@ class DrillReport:
             "notes": [redact_text(n) for n in self.notes],
             "title": self.title,
             "recording": self.recording,
+            "probe_timeline": _timeline_json(m.timeline),
         }
+
+
+def _timeline_json(t: ProbeTimeline | None) -> dict[str, Any] | None:
+    """The chart's data: seconds after `origin`; each probe is [seconds, answered, took]."""
+    if t is None:
+        return None
+    return {"origin": t.origin, "probes": [list(p) for p in t.probes],
+            "outage": list(t.outage) if t.outage else None,
+            "first_advert_s": t.first_advert, "new_master": t.new_master}
 
 
 def _num(value: float | None, unit: str = " s") -> str:
     return "n/a" if value is None else f"{value:.2f}{unit}"
 
 
-def to_markdown(report: DrillReport) -> str:
-    """The report as a reviewer reads it: verdict, timings side by side, then each step."""
+def to_markdown(report: DrillReport, chart: str | None = None) -> str:
+    """The report as a reviewer reads it: verdict, timings side by side, the probes' chart
+    (`chart`: the SVG's file name beside it), then each step."""
     data = report.to_json()
     lines = [
         f"# Drill `{report.drill}` on `{report.cluster}`: {report.result.upper()}",
@@ -145,6 +158,7 @@ def to_markdown(report: DrillReport) -> str:
         f"| expected skew (takeover after a priority 0 advert) "
         f"| {_num(report.expected.get('skew'), '')} |",
     ]
+    lines += _chart_section(report, chart)
     for heading, records in (("Steps", data["steps"]), ("Rollback", data["rollback"])):
         if not records:
             continue
@@ -158,8 +172,26 @@ def to_markdown(report: DrillReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _chart_section(report: DrillReport, chart: str | None) -> list[str]:
+    if report.result == "running":
+        return []  # drawn once the drill has finished
+    head = ["", "## Probe results", ""]
+    if chart is None:
+        return [*head, "No chart: no probe went through the VIP (the cluster file has no "
+                "`vip_probe`, or the drill stopped before probing)."]
+    return [*head, f"![probe results]({chart})", "",
+            "Each probe through the VIP is a dot at its response time (answered: circle, "
+            "failed: cross); the shaded span is the client outage; the lines mark the trigger "
+            "and the new MASTER's first advert."]
+
+
+def beside(path: Path, suffix: str) -> Path:
+    """The report's companion file: FILE.json -> FILE.md, FILE.svg."""
+    return path.with_suffix(suffix) if path.suffix == ".json" else Path(f"{path}{suffix}")
+
+
 def markdown_path(path: Path) -> Path:
-    return path.with_suffix(".md") if path.suffix == ".json" else Path(f"{path}.md")
+    return beside(path, ".md")
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -176,13 +208,25 @@ def _atomic_write(path: Path, text: str) -> None:
 
 
 class ReportWriter:
-    """Rewrites FILE.json and FILE.md whole each time; a reader never sees half a file."""
+    """Rewrites FILE.json and FILE.md whole each time; a reader never sees half a file. FILE.svg
+    is drawn once the drill has finished with probes (and an older one removed otherwise)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.markdown = markdown_path(path)
+        self.chart = beside(path, ".svg")
 
     def write(self, report: DrillReport) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(self.path, json.dumps(report.to_json(), indent=2) + "\n")
-        _atomic_write(self.markdown, to_markdown(report))
+        chart = None
+        timeline = report.measurements.timeline
+        if report.result != "running":
+            if timeline is not None:
+                title = redact_text(f"Drill {report.drill} on {report.cluster}: probes "
+                                    "through the VIP")
+                _atomic_write(self.chart, probe_chart_svg(timeline, title))
+                chart = self.chart.name
+            else:
+                self.chart.unlink(missing_ok=True)
+        _atomic_write(self.markdown, to_markdown(report, chart))

@@ -20,6 +20,7 @@ from kaconsole.ui.maintenance import ask_maintenance
 from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.palette import Entry, catalog
 from kaconsole.ui.present.journal import Journal
+from kaconsole.ui.present.priorities import PriorityHistory
 from kaconsole.ui.save import save_console
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
@@ -58,6 +59,7 @@ class KaConsoleApp(App[int]):
         self.audit = audit
         self.actions = Actions(cluster, runners=monitor.runner, audit=audit, read_only=read_only)
         self.journal = Journal()
+        self.priorities = PriorityHistory()
         self.save_dir = save_dir
         self.pane_lines = pane_lines
         self.run_sessions = run_sessions

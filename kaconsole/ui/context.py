@@ -15,6 +15,7 @@ from kaconsole.engine.audit import AuditLog
 from kaconsole.engine.monitor import ClusterMonitor, ProbeFn
 from kaconsole.ui.palette import Entry
 from kaconsole.ui.present.journal import Journal
+from kaconsole.ui.present.priorities import PriorityHistory
 
 
 class Console(Protocol):
@@ -25,6 +26,7 @@ class Console(Protocol):
     save_dir: Path
     audit: AuditLog
     journal: Journal
+    priorities: PriorityHistory
     actions: Actions
     monitor: ClusterMonitor
     prober: ProbeFn

@@ -33,6 +33,7 @@ from kaconsole.ui.messages import StateChanged
 from kaconsole.ui.palette import Entry, catalog
 from kaconsole.ui.present.fleet import fleet_summary
 from kaconsole.ui.present.journal import Journal
+from kaconsole.ui.present.priorities import PriorityHistory
 from kaconsole.ui.save import save_console
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME as DRILL_SCREEN
@@ -58,6 +59,7 @@ class ClusterConsole:
         self.save_dir = save_dir
         self.audit = audit
         self.journal = Journal()
+        self.priorities = PriorityHistory()
         #: How drills probe the VIP: the monitor's, so the demo answers from its world.
         self.prober: ProbeFn = monitor.probe
         self.missed = 0

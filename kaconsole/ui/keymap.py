@@ -77,6 +77,15 @@ MAIN: tuple[Command, ...] = (
         show=False,
     ),
     Command(
+        "priorities",
+        "P",
+        "priorities",
+        "Prio",
+        "priority chart: each node's effective priority over time per instance, the VIP "
+        "holder, transitions and operator actions",
+        show=False,
+    ),
+    Command(
         "maintenance",
         "M",
         "app.maintenance",

@@ -25,6 +25,7 @@ from kaconsole.engine.replay import Mark, Player, RecordedAudit
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.context import Console
 from kaconsole.ui.present.journal import Journal
+from kaconsole.ui.present.priorities import PriorityHistory
 from kaconsole.ui.screens.main import MainScreen
 from kaconsole.ui.widgets.ring_pane import RingPane
 
@@ -128,6 +129,7 @@ class ReplayScreen(MainScreen):
             for pane in self.query(RingPane):
                 pane.replace(())
             self.console.journal = Journal()  # the events pane starts again too
+            self.console.priorities = PriorityHistory()  # and the priority chart
         self._show_position()
 
     def _show_position(self) -> None:

@@ -15,10 +15,23 @@ from kaconsole.core.state.model import ClusterState, Transition
 from kaconsole.ui.present.common import clock_text
 
 
+class TransitionCursor:
+    """Hands each transition the reducer records out once, across states."""
+
+    def __init__(self) -> None:
+        self._seen = 0  # transitions already handed out (the state's transition_count)
+
+    def new(self, state: ClusterState) -> tuple[Transition, ...]:
+        """What the reducer recorded since the last call (those that fell out are gone)."""
+        new = min(state.transition_count - self._seen, len(state.transitions))
+        self._seen = state.transition_count
+        return state.transitions[len(state.transitions) - new:] if new > 0 else ()
+
+
 class Journal:
     def __init__(self, capacity: int = 2_000) -> None:
         self.entries: deque[Entry] = deque(maxlen=capacity)
-        self._seen = 0  # transitions already journalled (the state's transition_count)
+        self._transitions = TransitionCursor()
         self._active: dict[tuple[str, str | None, str], Anomaly] = {}
 
     def observe(self, view: ClusterView) -> list[Entry]:
@@ -27,7 +40,7 @@ class Journal:
         A transition carries the view's cause chain: the one the diagram shows too.
         """
         state = view.state
-        new = [self._transition(view, t) for t in self._new_transitions(state)]
+        new = [self._transition(view, t) for t in self._transitions.new(state)]
         now = {(a.kind, a.instance, a.message): a for a in view.anomalies}
         for key, a in now.items():
             if key not in self._active:
@@ -44,12 +57,6 @@ class Journal:
         entry = Entry(at, node, "operator", kind, text, {})
         self.entries.append(entry)
         return entry
-
-    def _new_transitions(self, state: ClusterState) -> tuple[Transition, ...]:
-        """What the reducer recorded since the last call (those that fell out are gone)."""
-        new = min(state.transition_count - self._seen, len(state.transitions))
-        self._seen = state.transition_count
-        return state.transitions[len(state.transitions) - new:] if new > 0 else ()
 
     @staticmethod
     def _transition(view: ClusterView, t: Transition) -> Entry:

@@ -106,6 +106,7 @@ class MainScreen(Screen[None]):
         self.view = view
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
         new = self.console.journal.observe(view)
+        self.console.priorities.observe(view)
         self.deck.ring("timeline").extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
@@ -194,6 +195,12 @@ class MainScreen(Screen[None]):
             nodes.show(columns(self.view), node_rows(self.view), self.selected)
         if not self.merged:
             self._apply_log_filter()
+
+    def action_priorities(self) -> None:
+        # plotext loads on first use: the console's start-up does not pay for it
+        from kaconsole.ui.widgets.priority_chart import PriorityScreen
+
+        self.app.push_screen(PriorityScreen(lambda: self.console.priorities))
 
     def action_drills(self) -> None:
         self.app.push_screen(Drills(self.console))

@@ -78,3 +78,24 @@ def test_clients_caught_up_when_every_neighbour_resolves_the_vip_to_the_new_mast
     stale = measure(trigger_at=T, old_master="node1", samples=samples[:3], probes=None,
                     adverts=[], addresses={}, nodes=["node1", "node2"])
     assert stale.clients_caught_up_seconds is None  # never caught up: said as unknown, not 0
+
+
+def test_the_timeline_is_what_the_chart_draws_relative_to_the_trigger() -> None:
+    probes = [probe(0.3, "a"), probe(-0.1, "a"), probe(0.1, None), probe(0.2, None, 0.5)]
+    m = measure(trigger_at=T, old_master="node1", samples=[], probes=probes, adverts=[],
+                addresses={}, nodes=["node1"])
+    t = m.timeline
+    assert t is not None
+    assert t.origin == "trigger"
+    assert t.probes == ((-0.1, True, 0.01), (0.1, False, 0.01), (0.2, False, 0.5),
+                        (0.3, True, 0.01))  # in the order sent
+    assert t.outage == (0.1, 0.3)
+    assert m.client_outage_seconds == 0.2  # the same span the chart shades
+    untriggered = measure(trigger_at=None, old_master=None, samples=[], probes=probes[:2],
+                          adverts=[], addresses={}, nodes=["node1"]).timeline
+    assert untriggered is not None
+    assert (untriggered.origin, untriggered.probes[0][0], untriggered.outage) == (
+        "first probe", 0.0, None)
+    for none in (None, []):
+        assert measure(trigger_at=T, old_master=None, samples=[], probes=none, adverts=[],
+                       addresses={}, nodes=[]).timeline is None

@@ -124,7 +124,7 @@ class DrillRunner:
             raise
         finally:
             await self._observer.stop()
-            self._finish(result, notes)
+            await self._finish(result, notes)
         return self.report
 
     # --- start --------------------------------------------------------------------------------
@@ -338,7 +338,7 @@ class DrillRunner:
 
     # --- the report -------------------------------------------------------------------------
 
-    def _finish(self, result: str, notes: list[str]) -> None:
+    async def _finish(self, result: str, notes: list[str]) -> None:
         trigger_at, old = self._trigger or (None, None)
         nodes = self.monitor.state.nodes
         measured = measure(
@@ -359,7 +359,8 @@ class DrillRunner:
                               evidence=rec.evidence or why)
         self.report = replace(self.report, result=result, finished_at=time.time(),
                               measurements=measured, notes=(*self.report.notes, *notes))
-        self._write()
+        if self._writer is not None:  # in a thread: drawing the chart would pause a console
+            await asyncio.to_thread(self._writer.write, self.report)
         self._emit("finished")
 
     def _set(self, section: str, index: int, **changes: Any) -> None:

@@ -6,7 +6,7 @@ forty clusters must see the split brain without scrolling or reading the healthy
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from kaconsole.core.insight.anomalies import Anomaly
@@ -100,6 +100,22 @@ def fleet_rows(views: Mapping[str, ClusterView], findings: Mapping[str, int | No
     if needle:
         rows = [r for r in rows if r.matches(needle)]
     return sorted(rows, key=lambda r: (r.rank, r.cluster, r.instance))
+
+
+def changed_cells(shown: Sequence[FleetRow], rows: Sequence[FleetRow]) -> list[tuple[int, int]] | None:
+    """The (row, column) cells that differ between the rows on screen and the new ones, to be
+    updated in place; None when rows came, went or moved (the table is laid out again). A row
+    whose rank crossed healthy/anomaly changes its style: all its cells count as changed."""
+    if [(r.cluster, r.instance) for r in shown] != [(r.cluster, r.instance) for r in rows]:
+        return None
+    out = []
+    for i, (old, new) in enumerate(zip(shown, rows, strict=True)):
+        if old == new:
+            continue
+        restyled = old.role != new.role
+        out += [(i, j) for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True))
+                if restyled or a != b]
+    return out
 
 
 def fleet_summary(views: Mapping[str, ClusterView], findings: Mapping[str, int | None]) -> str:

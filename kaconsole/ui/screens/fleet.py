@@ -7,6 +7,7 @@ by name (`cluster NAME`) from anywhere, as the command palette's `Cluster: NAME`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -14,6 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
@@ -21,13 +23,23 @@ from textual.widgets import DataTable, Footer, Input, Label, Static
 from kaconsole.core.insight.view import ClusterView
 from kaconsole.engine.fleet import FleetUpdate
 from kaconsole.ui.context import Console
-from kaconsole.ui.present.fleet import COLUMNS, HEALTHY, fleet_rows, fleet_summary
+from kaconsole.ui.present.fleet import (
+    COLUMNS,
+    HEALTHY,
+    FleetRow,
+    changed_cells,
+    fleet_rows,
+    fleet_summary,
+)
 from kaconsole.ui.present.nodes import header_lines
 from kaconsole.ui.screens.main import MainScreen
 from kaconsole.ui.widgets.header import ClusterHeader
 from kaconsole.ui.widgets.styled import lines_content
 
 Clock = Callable[[], float]
+
+#: How often the fleet view's ages move on with nothing else changing (seconds).
+AGE_TICK = 1.0
 
 
 class FleetChanged(Message):
@@ -60,6 +72,8 @@ class FleetScreen(Screen[None]):
         self.update: FleetUpdate | None = None
         #: The clusters of the rows as shown, top to bottom.
         self.shown: list[str] = []
+        self._rows: list[FleetRow] = []
+        self._summary = ""
 
     def compose(self) -> ComposeResult:
         yield Static("fleet: connecting", id="fleet-summary")
@@ -71,25 +85,40 @@ class FleetScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#fleet-filter", Input).display = False
+        self.set_interval(AGE_TICK, self.render_rows)  # the "N s ago" column moves on
 
     def on_fleet_changed(self, message: FleetChanged) -> None:
         self.update = message.update
         self.render_rows()
 
     def render_rows(self) -> None:
+        """The rows now, changing on screen only the cells that changed: any change to a
+        DataTable renders every visible row again, so a fleet where nothing happens costs
+        one repaint a second (ages are taken at the whole second), not one per update."""
         if self.update is None:
             return
         u = self.update
-        self.query_one("#fleet-summary", Static).update(fleet_summary(u.views, u.findings))
+        summary = fleet_summary(u.views, u.findings)
+        if summary != self._summary:
+            self._summary = summary
+            self.query_one("#fleet-summary", Static).update(summary)
         needle = self.query_one("#fleet-filter", Input).value.strip()
-        rows = fleet_rows(u.views, u.findings, self._clock(), needle)
+        rows = fleet_rows(u.views, u.findings, float(math.floor(self._clock())), needle)
         table: DataTable[str | Text] = self.query_one("#fleet", DataTable)
+        cells = changed_cells(self._rows, rows)
+        if cells is None:
+            self._lay_out(table, rows)
+        for i, j in cells or ():
+            table.update_cell_at(Coordinate(i, j), _cell(rows[i], j), update_width=True)
+        self._rows = rows
+
+    def _lay_out(self, table: DataTable[str | Text], rows: list[FleetRow]) -> None:
+        """Every row again (rows came, went or moved), the cursor kept on its cluster."""
         at = table.cursor_row
         current = self.shown[at] if 0 <= at < len(self.shown) else None
         table.clear()
         for r in rows:
-            style = "" if r.rank == HEALTHY else "bold"
-            table.add_row(*(Text(c, style=style) for c in r.cells))
+            table.add_row(*(_cell(r, j) for j in range(len(COLUMNS))))
         self.shown = [r.cluster for r in rows]
         if current in self.shown:
             table.move_cursor(row=self.shown.index(current))
@@ -126,6 +155,10 @@ class FleetScreen(Screen[None]):
         field.display = False
         self.query_one("#fleet", DataTable).focus()
         self.render_rows()
+
+
+def _cell(row: FleetRow, column: int) -> Text:
+    return Text(row.cells[column], style="" if row.rank == HEALTHY else "bold")
 
 
 class FleetClusterScreen(MainScreen):

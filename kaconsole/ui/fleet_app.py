@@ -130,11 +130,11 @@ class FleetApp(App[int]):
         if self.run_sessions:
             self._sessions()
 
-    @work(group="fleet", exit_on_error=False, description="fleet views to the fleet screen")
+    @work(group="fleet", exit_on_error=False, description="fleet digests to the fleet screen")
     async def _fleet_pump(self) -> None:
         async for update in self.fleet.updates():
             self.fleet_screen.post_message(FleetChanged(update))
-            self.fleet_line = fleet_summary(update.views, update.findings)
+            self.fleet_line = fleet_summary(update.clusters)
             for member in self.members.values():
                 if member.screen is not None:
                     member.screen.show_fleet(self.fleet_line)

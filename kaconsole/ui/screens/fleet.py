@@ -15,7 +15,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
@@ -33,6 +32,7 @@ from kaconsole.ui.present.fleet import (
 )
 from kaconsole.ui.present.nodes import header_lines
 from kaconsole.ui.screens.main import MainScreen
+from kaconsole.ui.widgets.fleet_table import FleetTable
 from kaconsole.ui.widgets.header import ClusterHeader
 from kaconsole.ui.widgets.styled import lines_content
 
@@ -43,7 +43,7 @@ AGE_TICK = 1.0
 
 
 class FleetChanged(Message):
-    """The fleet's latest views (coalesced), for the fleet screen."""
+    """The fleet's latest digests (coalesced), for the fleet screen."""
 
     bubble = False
 
@@ -78,7 +78,7 @@ class FleetScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("fleet: connecting", id="fleet-summary")
         yield Input(placeholder="filter the clusters (escape clears)", id="fleet-filter")
-        table: DataTable[str | Text] = DataTable(id="fleet", cursor_type="row", zebra_stripes=True)
+        table = FleetTable(id="fleet")
         table.add_columns(*COLUMNS)
         yield table
         yield Footer()
@@ -98,30 +98,27 @@ class FleetScreen(Screen[None]):
         if self.update is None:
             return
         u = self.update
-        summary = fleet_summary(u.views, u.findings)
+        summary = fleet_summary(u.clusters)
         if summary != self._summary:
             self._summary = summary
             self.query_one("#fleet-summary", Static).update(summary)
         needle = self.query_one("#fleet-filter", Input).value.strip()
-        rows = fleet_rows(u.views, u.findings, float(math.floor(self._clock())), needle)
-        table: DataTable[str | Text] = self.query_one("#fleet", DataTable)
-        cells = changed_cells(self._rows, rows)
-        if cells is None:
-            self._lay_out(table, rows)
-        for i, j in cells or ():
-            table.update_cell_at(Coordinate(i, j), _cell(rows[i], j), update_width=True)
-        self._rows = rows
-
-    def _lay_out(self, table: DataTable[str | Text], rows: list[FleetRow]) -> None:
-        """Every row again (rows came, went or moved), the cursor kept on its cluster."""
+        rows = fleet_rows(u.clusters, float(math.floor(self._clock())), needle)
+        table = self.query_one("#fleet", FleetTable)
         at = table.cursor_row
-        current = self.shown[at] if 0 <= at < len(self.shown) else None
-        table.clear()
-        for r in rows:
-            table.add_row(*(_cell(r, j) for j in range(len(COLUMNS))))
+        current = self._rows[at].key if 0 <= at < len(self._rows) else None
+        cells = changed_cells(self._rows, rows)
+        if cells is None:  # rows came or went: the table again
+            table.clear()
+            for r in rows:
+                table.add_row(*(_cell(r, j) for j in range(len(COLUMNS))))
+        for i, j in cells or ():
+            table.set_cell(i, j, _cell(rows[i], j))
+        self._rows = rows
         self.shown = [r.cluster for r in rows]
-        if current in self.shown:
-            table.move_cursor(row=self.shown.index(current))
+        keys = [r.key for r in rows]
+        if current in keys and keys.index(current) != table.cursor_row:
+            table.move_cursor(row=keys.index(current))  # the cursor stays on its row
 
     def action_open(self) -> None:
         row = self.query_one("#fleet", DataTable).cursor_row

@@ -71,12 +71,18 @@ class FleetMonitor:
 
     async def _follow(self, name: str, monitor: ClusterMonitor) -> None:
         async for state in monitor.states():
-            digest = digest_of(state, self._count(name, state))
-            if digest == self._digests[name]:
-                continue
-            self._digests[name] = digest
-            self._changed_at = time.monotonic()
-            self._wakeups.wake()
+            self.observe(name, state)
+
+    def observe(self, name: str, state: ClusterState) -> bool:
+        """Take a cluster's new state: True when its digest changed (and readers were woken),
+        False when nothing its row shows did."""
+        digest = digest_of(state, self._count(name, state))
+        if digest == self._digests[name]:
+            return False
+        self._digests[name] = digest
+        self._changed_at = time.monotonic()
+        self._wakeups.wake()
+        return True
 
     def _count(self, name: str, state: ClusterState) -> int | None:
         """Findings, recomputed only when a configuration changed (they are costly)."""

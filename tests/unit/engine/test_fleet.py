@@ -7,11 +7,15 @@ import asyncio
 import contextlib
 from dataclasses import replace
 
+from kaconsole.core.facts import Reachability
 from kaconsole.core.insight.digest import digest_of
 from kaconsole.core.state.model import initial_state
+from kaconsole.core.state.reduce import fold
 from kaconsole.engine.fleet import FleetMonitor, fleet_names
 from kaconsole.sim.fleet import SPLIT, demo_fleet, fleet_sessions
 from kaconsole.ui.present.fleet import fleet_rows, fleet_summary
+from tests.kits.facts import advert, at
+from tests.kits.ui import IdleSession
 
 
 async def test_the_fleet_sees_every_cluster_and_the_split_brain() -> None:
@@ -52,3 +56,33 @@ def test_before_anything_is_known_one_row_a_cluster_and_a_filter() -> None:
     assert [r.cluster for r in fleet_rows(digests, 0.0, "WEB")] == ["web-us"]
     assert fleet_summary(digests) == "fleet: 2 clusters, 2 findings"
     assert fleet_summary({}) == "fleet: 0 clusters, all healthy"
+
+
+def test_only_what_a_row_shows_wakes_the_fleet() -> None:
+    fleet = FleetMonitor(demo_fleet(2), lambda _: IdleSession)
+    state = fleet.monitors["web-us"].state
+    up = fold(state, [Reachability("node1", True, at(0)), Reachability("node2", True, at(0))])
+    assert fleet.observe("web-us", up)
+    assert fleet.snapshot().clusters["web-us"].nodes_up == 2
+    assert not fleet.observe("web-us", fold(up, [advert("node2", 1, "node1", 120)]))
+    assert fleet.observe("web-us", fold(up, [Reachability("node2", False, at(2))]))
+    assert fleet.snapshot().clusters["web-us"].nodes_up == 1
+    assert fleet.snapshot().clusters["web-eu"].nodes_up == 0  # the other one untouched
+
+
+async def test_a_change_in_any_cluster_reaches_the_fleets_readers() -> None:
+    fleet = FleetMonitor(demo_fleet(3), lambda _: IdleSession)
+    runner = asyncio.create_task(fleet.run())
+    try:
+        async with asyncio.timeout(30):
+            for name, monitor in fleet.monitors.items():
+                monitor.feed(Reachability("node2", False, at(0), "connection refused"))
+                async for update in fleet.updates():
+                    digest = update.clusters[name]
+                    if ("unreachable", None) in digest.anomalies:
+                        break
+                assert "unreachable" in fleet_summary(update.clusters)
+    finally:
+        runner.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await runner

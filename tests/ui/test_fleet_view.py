@@ -155,3 +155,26 @@ async def test_the_cursor_stays_on_its_row_when_rows_move(tmp_path: Path) -> Non
         await until(pilot, lambda: _table(app)[1][0] == "web-us", timeout=20)
         assert table.cursor_row == 3
         assert app.fleet_screen.shown[table.cursor_row] == "web-eu"
+
+
+async def test_a_console_out_of_sight_derives_no_view_and_catches_up_when_back(
+        tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: _settled(app), timeout=20)
+        app.open_cluster("web-us")
+        await pilot.pause()
+        member = app.members["web-us"]
+        assert member.shown.is_set()
+        await pilot.press("escape")
+        assert isinstance(app.screen, FleetScreen)
+        assert not member.shown.is_set()
+        _unreachable(app, "web-us")
+        await until(pilot, lambda: _row_of(app, "web-us")[5] == "unreachable", timeout=20)
+        app.open_cluster("web-us")
+        await pilot.pause()
+        assert member.shown.is_set()
+        screen = member.screen
+        assert screen is not None
+        await until(pilot, lambda: screen.state is not None
+                    and screen.state.node("node2").reachable is False, timeout=20)

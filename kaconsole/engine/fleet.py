@@ -1,8 +1,10 @@
 """FleetMonitor: several clusters watched at once, for the fleet view and every cluster's header.
 
 Each cluster keeps its own ClusterMonitor (sessions, reducer, rings), exactly as when it is
-watched alone; the fleet only reads their coalesced updates, keeps each one's latest view and
-configuration-finding count, and hands readers one coalesced FleetUpdate whenever any changed.
+watched alone; the fleet only reads their coalesced states, keeps each one's digest (what a
+fleet row shows, findings included) and hands readers one coalesced FleetUpdate whenever a
+digest changed: an advert or a poll that changes nothing shown wakes no reader, and no cluster's
+full view is computed unless its console is open.
 Connections are shared through the transport's pool, so a node listed by two clusters is
 connected to once.
 """
@@ -14,20 +16,19 @@ import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from kaconsole.core.insight.view import ClusterView, view_of
+from kaconsole.core.insight.digest import ClusterDigest, digest_of
 from kaconsole.core.inventory.model import Cluster
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.monitor import ClusterMonitor, SessionFactory
+from kaconsole.engine.wakeups import Wakeups
 
 SessionsFor = Callable[[Cluster], SessionFactory | None]
 
 
 @dataclass(frozen=True, slots=True)
 class FleetUpdate:
-    #: Each cluster's latest view, by its fleet name, in the order the clusters were given.
-    views: Mapping[str, ClusterView]
-    #: Configuration findings per cluster; None until a node's configuration has been read.
-    findings: Mapping[str, int | None]
+    #: Each cluster's latest digest, by its fleet name, in the order the clusters were given.
+    clusters: Mapping[str, ClusterDigest]
     #: time.monotonic() of the newest state change in this update (for latency figures).
     changed_at: float
 
@@ -48,25 +49,31 @@ class FleetMonitor:
                                  advert_capacity=advert_capacity)
             for name, c in zip(fleet_names(clusters), clusters, strict=True)
         }
-        self._views = {name: view_of(m.state) for name, m in self.monitors.items()}
+        self._digests = {name: digest_of(m.state) for name, m in self.monitors.items()}
         self._changed_at = time.monotonic()
-        self._waiters: set[asyncio.Event] = set()
+        self._wakeups = Wakeups()
 
     async def run(self) -> None:
-        """Every cluster's sessions, and the fleet's reading of their updates, until cancelled."""
+        """Every cluster's sessions, and the fleet's reading of their states, until cancelled."""
         async with asyncio.TaskGroup() as group:
             for name, monitor in self.monitors.items():
                 group.create_task(monitor.run(), name=f"fleet:{name}")
                 group.create_task(self._follow(name, monitor), name=f"fleet-view:{name}")
 
     async def _follow(self, name: str, monitor: ClusterMonitor) -> None:
-        async for update in monitor.updates():
-            if update.view is self._views[name]:
-                continue
-            self._views[name] = update.view
-            self._changed_at = time.monotonic()
-            for event in self._waiters:
-                event.set()
+        async for state in monitor.states():
+            self.observe(name, state)
+
+    def observe(self, name: str, state: ClusterState) -> bool:
+        """Take a cluster's new state: True when its digest changed (and readers were woken),
+        False when nothing its row shows did."""
+        digest = digest_of(state, self._count(name, state))
+        if digest == self._digests[name]:
+            return False
+        self._digests[name] = digest
+        self._changed_at = time.monotonic()
+        self._wakeups.wake()
+        return True
 
     def _count(self, name: str, state: ClusterState) -> int | None:
         """The cluster's configuration findings (its monitor recomputes them only when a
@@ -75,19 +82,9 @@ class FleetMonitor:
         return None if found is None else len(found)
 
     def snapshot(self) -> FleetUpdate:
-        views = dict(self._views)
-        findings = {name: self._count(name, v.state) for name, v in views.items()}
-        return FleetUpdate(views, findings, self._changed_at)
+        return FleetUpdate(dict(self._digests), self._changed_at)
 
     async def updates(self) -> AsyncIterator[FleetUpdate]:
-        """The fleet now, then again each time any cluster's view changed (coalesced)."""
-        event = asyncio.Event()
-        event.set()
-        self._waiters.add(event)
-        try:
-            while True:
-                await event.wait()
-                event.clear()
-                yield self.snapshot()
-        finally:
-            self._waiters.discard(event)
+        """The fleet now, then again each time any cluster's digest changed (coalesced)."""
+        async for _ in self._wakeups.each():
+            yield self.snapshot()

@@ -28,6 +28,7 @@ from kaconsole.core.state.reduce import reduce
 from kaconsole.engine.configcheck import config_findings
 from kaconsole.engine.probe import probe
 from kaconsole.engine.recording import Recorder
+from kaconsole.engine.wakeups import Wakeups
 from kaconsole.transport.neighbours import host_neighbours
 from kaconsole.transport.retry import Backoff
 from kaconsole.transport.runner import Runner
@@ -101,7 +102,7 @@ class ClusterMonitor:
         self._appended = 0  # log events and adverts ever put in the rings
         self._logs: deque[tuple[int, LogSeen]] = deque(maxlen=log_capacity)
         self._adverts: deque[tuple[int, AdvertSeen]] = deque(maxlen=advert_capacity)
-        self._waiters: set[asyncio.Event] = set()
+        self._wakeups = Wakeups()
         self.started_at = time.time()
         #: This session's confirmed actions: every reader's view explains causes with them.
         self.actions: tuple[OperatorAction, ...] = ()
@@ -131,8 +132,7 @@ class ClusterMonitor:
         elif isinstance(fact, AdvertSeen):
             self._adverts.append((self._seq, fact))
             self._appended += 1
-        for event in self._waiters:
-            event.set()
+        self._wakeups.wake()
 
     def record_action(self, action: OperatorAction) -> None:
         """An action the operator confirmed: the next view's causes can start with it."""
@@ -143,8 +143,7 @@ class ClusterMonitor:
         self.state = state
         self._logs.clear()
         self._adverts.clear()
-        for event in self._waiters:
-            event.set()
+        self._wakeups.wake()
 
     async def run(self) -> None:
         """Run every node's session until cancelled, each on its own (see `_supervise`), the
@@ -225,25 +224,23 @@ class ClusterMonitor:
 
     async def updates(self) -> AsyncIterator[Update]:
         """The state and the new items, each time something changed (coalesced)."""
-        event = asyncio.Event()
-        event.set()
-        self._waiters.add(event)
         cursor, counted = 0, 0
         view: ClusterView | None = None
-        try:
-            while True:
-                await event.wait()
-                event.clear()
-                logs = _since(self._logs, cursor)
-                adverts = _since(self._adverts, cursor)
-                missed = self._appended - counted - len(logs) - len(adverts)
-                cursor, counted = self._seq, self._appended
-                state = self.state
-                if view is None or view.state is not state or view.actions is not self.actions:
-                    view = view_of(state, self.actions)
-                yield Update(state, view, logs, adverts, missed)
-        finally:
-            self._waiters.discard(event)
+        async for _ in self._wakeups.each():
+            logs = _since(self._logs, cursor)
+            adverts = _since(self._adverts, cursor)
+            missed = self._appended - counted - len(logs) - len(adverts)
+            cursor, counted = self._seq, self._appended
+            state = self.state
+            if view is None or view.state is not state or view.actions is not self.actions:
+                view = view_of(state, self.actions)
+            yield Update(state, view, logs, adverts, missed)
+
+    async def states(self) -> AsyncIterator[ClusterState]:
+        """The state, each time something changed (coalesced): no view and no rings, for a
+        reader that only summarises the cluster (the fleet)."""
+        async for _ in self._wakeups.each():
+            yield self.state
 
     async def wait_for(
         self, predicate: Callable[[ClusterState], bool], timeout: float

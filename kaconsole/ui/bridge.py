@@ -17,9 +17,14 @@ RATE = 30.0
 
 
 async def pump(
-    monitor: ClusterMonitor, post: Callable[[StateChanged], object], rate: float = RATE
+    monitor: ClusterMonitor, post: Callable[[StateChanged], object], rate: float = RATE,
+    *, shown: asyncio.Event | None = None,
 ) -> None:
-    """Post each coalesced update, then rest so the next one gathers what came meanwhile."""
+    """Post each coalesced update, then rest so the next one gathers what came meanwhile; while
+    `shown` is clear (a fleet's cluster console out of sight), wait: no view is derived, and the
+    monitor's rings keep what comes for the update that follows."""
     async for update in monitor.updates():
         post(StateChanged(update))
         await asyncio.sleep(1.0 / rate)
+        if shown is not None:
+            await shown.wait()

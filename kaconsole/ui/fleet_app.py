@@ -65,6 +65,9 @@ class ClusterConsole:
         self.missed = 0
         self.drill_running = False
         self.screen: FleetClusterScreen | None = None
+        #: Set while this console is on screen (under any dialog) or runs a drill: its pump
+        #: derives views only then.
+        self.shown = asyncio.Event()
 
     def next_theme(self) -> None:
         self.app.action_next_theme()
@@ -128,15 +131,16 @@ class FleetApp(App[int]):
         return self.fleet_screen
 
     def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self._fleet_pump()
         if self.run_sessions:
             self._sessions()
 
-    @work(group="fleet", exit_on_error=False, description="fleet views to the fleet screen")
+    @work(group="fleet", exit_on_error=False, description="fleet digests to the fleet screen")
     async def _fleet_pump(self) -> None:
         async for update in self.fleet.updates():
             self.fleet_screen.post_message(FleetChanged(update))
-            self.fleet_line = fleet_summary(update.views, update.findings)
+            self.fleet_line = fleet_summary(update.clusters)
             for member in self.members.values():
                 if member.screen is not None:
                     member.screen.show_fleet(self.fleet_line)
@@ -154,7 +158,16 @@ class FleetApp(App[int]):
             if member.drill_running and self.is_screen_installed(DRILL_SCREEN):
                 self.get_screen(DRILL_SCREEN).post_message(StateChanged(message.update))
 
-        await pump(member.monitor, hand_out)
+        await pump(member.monitor, hand_out, shown=member.shown)
+
+    def _screen_changed(self, _: Screen[object]) -> None:
+        """Only the console on screen, or one running a drill, keeps deriving its views."""
+        active = self.active
+        for member in self.members.values():
+            if member is active or member.drill_running:
+                member.shown.set()
+            else:
+                member.shown.clear()
 
     # --- switching ----------------------------------------------------------------------------
 

@@ -3,11 +3,13 @@ filters, enter opens a cluster, escape comes back, `:` and the palette switch, r
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from pathlib import Path
 
 from textual.widgets import DataTable, Input, Static
 
+from kaconsole.core.facts import Reachability
 from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.fleet import SPLIT, demo_fleet, fleet_sessions
 from kaconsole.ui.fleet_app import FleetApp, make_fleet_app
@@ -111,3 +113,68 @@ async def test_actions_and_drills_are_refused_on_a_read_only_cluster(tmp_path: P
         await pilot.press("a")
         assert not isinstance(app.screen, (FleetClusterScreen, Confirm))
     assert not (tmp_path / "audit.jsonl").exists()
+
+
+def _unreachable(app: FleetApp, cluster: str) -> None:
+    app.fleet.monitors[cluster].feed(Reachability("node2", False, time.time(), "test"))
+
+
+def _row_of(app: FleetApp, cluster: str) -> list[str]:
+    return next(r for r in _table(app) if r[0] == cluster)
+
+
+async def test_a_cluster_changing_behind_another_console_reaches_its_row(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: _settled(app), timeout=20)
+        app.open_cluster("web-eu")
+        await pilot.pause()
+        _unreachable(app, "db-us")
+        await until(pilot, lambda: _row_of(app, "db-us")[4:6] == ["1/2", "unreachable"],
+                    timeout=20)
+        await until(pilot, lambda: "1 unreachable (db-us)" in str(
+            app.screen.query_one("#header", ClusterHeader).render()), timeout=20)
+        await pilot.press("escape")
+        assert isinstance(app.screen, FleetScreen)
+        await pilot.pause()
+        table = app.fleet_screen.query_one("#fleet", DataTable)
+        drawn = table.render_line(1 + app.fleet_screen.shown.index("db-us")).text
+        assert "db-us" in drawn
+        assert "unreachable" in drawn
+
+
+async def test_the_cursor_stays_on_its_row_when_rows_move(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: _settled(app), timeout=20)
+        assert [r[0] for r in _table(app)] == [SPLIT, "db-us", "web-eu", "web-us"]
+        await pilot.press("j", "j")
+        table = app.fleet_screen.query_one("#fleet", DataTable)
+        assert table.cursor_row == 2
+        _unreachable(app, "web-us")  # breaks, and moves above the cursor's row
+        await until(pilot, lambda: _table(app)[1][0] == "web-us", timeout=20)
+        assert table.cursor_row == 3
+        assert app.fleet_screen.shown[table.cursor_row] == "web-eu"
+
+
+async def test_a_console_out_of_sight_derives_no_view_and_catches_up_when_back(
+        tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: _settled(app), timeout=20)
+        app.open_cluster("web-us")
+        await pilot.pause()
+        member = app.members["web-us"]
+        assert member.shown.is_set()
+        await pilot.press("escape")
+        assert isinstance(app.screen, FleetScreen)
+        assert not member.shown.is_set()
+        _unreachable(app, "web-us")
+        await until(pilot, lambda: _row_of(app, "web-us")[5] == "unreachable", timeout=20)
+        app.open_cluster("web-us")
+        await pilot.pause()
+        assert member.shown.is_set()
+        screen = member.screen
+        assert screen is not None
+        await until(pilot, lambda: screen.state is not None
+                    and screen.state.node("node2").reachable is False, timeout=20)

@@ -6,7 +6,7 @@ where they disagree, the disagreement itself is reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -100,7 +100,9 @@ def summaries(state: ClusterState) -> list[InstanceSummary]:
     return [summarize(state, name) for name in instance_names(state)]
 
 
-def find_anomalies(state: ClusterState) -> list[Anomaly]:
+def find_anomalies(state: ClusterState,
+                   sums: Sequence[InstanceSummary] | None = None) -> list[Anomaly]:
+    """The anomalies of `state`; `sums` are its summaries when the caller has them already."""
     out: list[Anomaly] = []
     for node in state.nodes:
         if node.reachable is False:
@@ -120,7 +122,8 @@ def find_anomalies(state: ClusterState) -> list[Anomaly]:
                         {"service": service},
                     )
                 )
-    sums = summaries(state)
+    if sums is None:
+        sums = summaries(state)
     names = {n.name for n in state.nodes}
     for summary in sums:
         out.extend(_instance_anomalies(state, summary))
@@ -138,7 +141,7 @@ def find_anomalies(state: ClusterState) -> list[Anomaly]:
     return out
 
 
-def _vip_unreachable(state: ClusterState, sums: list[InstanceSummary]) -> Iterable[Anomaly]:
+def _vip_unreachable(state: ClusterState, sums: Sequence[InstanceSummary]) -> Iterable[Anomaly]:
     """The VIP probe fails while exactly one node holds the VIP: say which of the usual causes."""
     probe = state.probe
     if probe is None or probe.ok:

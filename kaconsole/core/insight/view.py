@@ -54,7 +54,7 @@ class ClusterView:
 
 def view_of(state: ClusterState, actions: tuple[OperatorAction, ...] = ()) -> ClusterView:
     sums = tuple(summaries(state))
-    anomalies = tuple(find_anomalies(state))
+    anomalies = tuple(find_anomalies(state, sums))
     verdicts = tuple(verdict(state, s, anomalies) for s in sums)
     return ClusterView(state, sums, anomalies, verdicts, problems(state, verdicts, anomalies),
                        actions)

@@ -1,4 +1,4 @@
-"""The fleet view's rows and the one-line fleet summary, from views alone (no terminal needed).
+"""The fleet view's rows and the one-line fleet summary, from digests alone (no terminal needed).
 
 One row per cluster and VRRP instance, what is broken first: an engineer opening a fleet of
 forty clusters must see the split brain without scrolling or reading the healthy ones.
@@ -6,11 +6,10 @@ forty clusters must see the split brain without scrolling or reading the healthy
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from kaconsole.core.insight.anomalies import Anomaly
-from kaconsole.core.insight.view import ClusterView
+from kaconsole.core.insight.digest import ClusterDigest
 from kaconsole.ui.present.common import clock_text
 
 #: Anomaly kinds from worst to mildest; unlisted kinds rank after these, healthy rows last.
@@ -40,6 +39,11 @@ class FleetRow:
                 self.worst, self.findings, self.transition)
 
     @property
+    def key(self) -> tuple[str, str]:
+        """The row's identity across updates: its cluster and instance."""
+        return self.cluster, self.instance
+
+    @property
     def role(self) -> str:
         """The row's style: anomaly when something is wrong, else healthy."""
         return "healthy" if self.rank == HEALTHY else "anomaly"
@@ -48,16 +52,16 @@ class FleetRow:
         return needle.casefold() in " ".join(self.cells).casefold()
 
 
-def _rank(anomaly: Anomaly) -> int:
-    return RANK.index(anomaly.kind) if anomaly.kind in RANK else len(RANK)
+def _rank(kind: str) -> int:
+    return RANK.index(kind) if kind in RANK else len(RANK)
 
 
-def _worst(anomalies: list[Anomaly]) -> tuple[int, str]:
-    if not anomalies:
+def _worst(kinds: list[str]) -> tuple[int, str]:
+    if not kinds:
         return HEALTHY, "ok"
-    worst = min(anomalies, key=_rank)
-    more = f" +{len(anomalies) - 1}" if len(anomalies) > 1 else ""
-    return _rank(worst), worst.kind.replace("_", " ") + more
+    worst = min(kinds, key=_rank)
+    more = f" +{len(kinds) - 1}" if len(kinds) > 1 else ""
+    return _rank(worst), worst.replace("_", " ") + more
 
 
 def _age(seconds: float) -> str:
@@ -68,14 +72,13 @@ def _age(seconds: float) -> str:
     return f"{seconds / 3600:.0f} h ago"
 
 
-def cluster_rows(name: str, view: ClusterView, findings: int | None, now: float) -> list[FleetRow]:
+def cluster_rows(name: str, digest: ClusterDigest, now: float) -> list[FleetRow]:
     """The cluster's rows: one per instance (one placeholder row before any is known)."""
-    nodes = view.state.nodes
-    up = f"{sum(n.reachable is True for n in nodes)}/{len(nodes)}"
-    found = "?" if findings is None else str(findings)
+    up = f"{digest.nodes_up}/{digest.nodes}"
+    found = "?" if digest.findings is None else str(digest.findings)
     rows = []
-    for s in view.summaries or (None,):
-        mine = [a for a in view.anomalies if s is None or a.instance in (None, s.name)]
+    for s in digest.instances or (None,):
+        mine = [kind for kind, inst in digest.anomalies if s is None or inst in (None, s.name)]
         rank, worst = _worst(mine)
         t = s.last_transition if s is not None else None
         when = "" if t is None or t.at is None else (
@@ -92,29 +95,46 @@ def cluster_rows(name: str, view: ClusterView, findings: int | None, now: float)
     return rows
 
 
-def fleet_rows(views: Mapping[str, ClusterView], findings: Mapping[str, int | None],
-               now: float, needle: str = "") -> list[FleetRow]:
+def fleet_rows(clusters: Mapping[str, ClusterDigest], now: float,
+               needle: str = "") -> list[FleetRow]:
     """Every row matching `needle`, worst first, then by cluster and instance name."""
-    rows = [r for name, view in views.items()
-            for r in cluster_rows(name, view, findings.get(name), now)]
+    rows = [r for name, digest in clusters.items() for r in cluster_rows(name, digest, now)]
     if needle:
         rows = [r for r in rows if r.matches(needle)]
     return sorted(rows, key=lambda r: (r.rank, r.cluster, r.instance))
 
 
-def fleet_summary(views: Mapping[str, ClusterView], findings: Mapping[str, int | None]) -> str:
+def changed_cells(shown: Sequence[FleetRow],
+                  rows: Sequence[FleetRow]) -> list[tuple[int, int]] | None:
+    """The (row, column) cells that differ, place by place, between the rows on screen and
+    the new ones, to be updated in place (a row that moved differs where its neighbour did);
+    None when the number of rows changed (the table is laid out again). A row that turned
+    healthy or broken changes its style: all its cells count as changed."""
+    if len(shown) != len(rows):
+        return None
+    out = []
+    for i, (old, new) in enumerate(zip(shown, rows, strict=True)):
+        if old == new:
+            continue
+        restyled = old.role != new.role
+        out += [(i, j) for j, (a, b) in enumerate(zip(old.cells, new.cells, strict=True))
+                if restyled or a != b]
+    return out
+
+
+def fleet_summary(clusters: Mapping[str, ClusterDigest]) -> str:
     """One line for every cluster's header: `fleet: 24 clusters, 1 split brain (db-eu), 2
     findings`; the worst kinds first, each with up to three clusters named."""
     by_kind: dict[str, list[str]] = {}
-    for name, view in views.items():
-        for kind in dict.fromkeys(a.kind for a in view.anomalies):
+    for name, digest in clusters.items():
+        for kind in dict.fromkeys(kind for kind, _ in digest.anomalies):
             by_kind.setdefault(kind, []).append(name)
-    parts = [f"fleet: {len(views)} cluster{'s' if len(views) != 1 else ''}"]
-    for kind in sorted(by_kind, key=lambda k: RANK.index(k) if k in RANK else len(RANK)):
+    parts = [f"fleet: {len(clusters)} cluster{'s' if len(clusters) != 1 else ''}"]
+    for kind in sorted(by_kind, key=_rank):
         names = by_kind[kind]
         shown = ", ".join(names[:3]) + (f", +{len(names) - 3}" if len(names) > 3 else "")
         parts.append(f"{len(names)} {kind.replace('_', ' ')} ({shown})")
-    total = sum(f for f in findings.values() if f)
+    total = sum(d.findings for d in clusters.values() if d.findings)
     if total:
         parts.append(f"{total} finding{'s' if total != 1 else ''}")
     if len(parts) == 1:

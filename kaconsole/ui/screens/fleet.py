@@ -7,6 +7,7 @@ by name (`cluster NAME`) from anywhere, as the command palette's `Cluster: NAME`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
@@ -22,17 +23,28 @@ from kaconsole.core.insight.view import ClusterView
 from kaconsole.engine.fleet import FleetUpdate
 from kaconsole.ui.context import Console
 from kaconsole.ui.present.config import config_badge
-from kaconsole.ui.present.fleet import COLUMNS, HEALTHY, fleet_rows, fleet_summary
+from kaconsole.ui.present.fleet import (
+    COLUMNS,
+    HEALTHY,
+    FleetRow,
+    changed_cells,
+    fleet_rows,
+    fleet_summary,
+)
 from kaconsole.ui.present.nodes import header_lines
 from kaconsole.ui.screens.main import MainScreen
+from kaconsole.ui.widgets.fleet_table import FleetTable
 from kaconsole.ui.widgets.header import ClusterHeader
 from kaconsole.ui.widgets.styled import lines_content
 
 Clock = Callable[[], float]
 
+#: How often the fleet view's ages move on with nothing else changing (seconds).
+AGE_TICK = 1.0
+
 
 class FleetChanged(Message):
-    """The fleet's latest views (coalesced), for the fleet screen."""
+    """The fleet's latest digests (coalesced), for the fleet screen."""
 
     bubble = False
 
@@ -61,39 +73,53 @@ class FleetScreen(Screen[None]):
         self.update: FleetUpdate | None = None
         #: The clusters of the rows as shown, top to bottom.
         self.shown: list[str] = []
+        self._rows: list[FleetRow] = []
+        self._summary = ""
 
     def compose(self) -> ComposeResult:
         yield Static("fleet: connecting", id="fleet-summary")
         yield Input(placeholder="filter the clusters (escape clears)", id="fleet-filter")
-        table: DataTable[str | Text] = DataTable(id="fleet", cursor_type="row", zebra_stripes=True)
+        table = FleetTable(id="fleet")
         table.add_columns(*COLUMNS)
         yield table
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#fleet-filter", Input).display = False
+        self.set_interval(AGE_TICK, self.render_rows)  # the "N s ago" column moves on
 
     def on_fleet_changed(self, message: FleetChanged) -> None:
         self.update = message.update
         self.render_rows()
 
     def render_rows(self) -> None:
+        """The rows now, changing on screen only the cells that changed: any change to a
+        DataTable renders every visible row again, so a fleet where nothing happens costs
+        one repaint a second (ages are taken at the whole second), not one per update."""
         if self.update is None:
             return
         u = self.update
-        self.query_one("#fleet-summary", Static).update(fleet_summary(u.views, u.findings))
+        summary = fleet_summary(u.clusters)
+        if summary != self._summary:
+            self._summary = summary
+            self.query_one("#fleet-summary", Static).update(summary)
         needle = self.query_one("#fleet-filter", Input).value.strip()
-        rows = fleet_rows(u.views, u.findings, self._clock(), needle)
-        table: DataTable[str | Text] = self.query_one("#fleet", DataTable)
+        rows = fleet_rows(u.clusters, float(math.floor(self._clock())), needle)
+        table = self.query_one("#fleet", FleetTable)
         at = table.cursor_row
-        current = self.shown[at] if 0 <= at < len(self.shown) else None
-        table.clear()
-        for r in rows:
-            style = "" if r.rank == HEALTHY else "bold"
-            table.add_row(*(Text(c, style=style) for c in r.cells))
+        current = self._rows[at].key if 0 <= at < len(self._rows) else None
+        cells = changed_cells(self._rows, rows)
+        if cells is None:  # rows came or went: the table again
+            table.clear()
+            for r in rows:
+                table.add_row(*(_cell(r, j) for j in range(len(COLUMNS))))
+        for i, j in cells or ():
+            table.set_cell(i, j, _cell(rows[i], j))
+        self._rows = rows
         self.shown = [r.cluster for r in rows]
-        if current in self.shown:
-            table.move_cursor(row=self.shown.index(current))
+        keys = [r.key for r in rows]
+        if current in keys and keys.index(current) != table.cursor_row:
+            table.move_cursor(row=keys.index(current))  # the cursor stays on its row
 
     def action_open(self) -> None:
         row = self.query_one("#fleet", DataTable).cursor_row
@@ -127,6 +153,10 @@ class FleetScreen(Screen[None]):
         field.display = False
         self.query_one("#fleet", DataTable).focus()
         self.render_rows()
+
+
+def _cell(row: FleetRow, column: int) -> Text:
+    return Text(row.cells[column], style="" if row.rank == HEALTHY else "bold")
 
 
 class FleetClusterScreen(MainScreen):

@@ -66,8 +66,12 @@ class DumpInstance:
 
 @dataclass(frozen=True, slots=True)
 class LogSeen:
+    """A keepalived log line: `event.ts` is the node's clock, `received` the console's (None when
+    unknown: a log file read offline, a test)."""
+
     node: str
     event: LogEvent
+    received: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -79,14 +79,18 @@ class DemoCluster:
             self.world.advance(SETTLE_SECONDS)
         self._task: asyncio.Task[None] | None = None
 
+    def clock(self) -> float:
+        """The console's clock in the demo: the world's, which its sessions stamp facts with."""
+        return self.pacer.now()
+
     def __call__(self, node: Node, sink: Sink) -> SimSession:
         return SimSession(node, sink, self)
 
     async def probe(self, spec: VipProbe) -> ProbeResult:
         """HTTP through the demo's VIP, answered by the simulated nginx that holds it: the
         demo never sends a packet (its `vip.demo` is not a real name)."""
+        at = self.clock()
         who = self.world.vip_server()
-        at = time.time()
         if who is None:
             return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
         return ProbeResult(spec.url, True, at, 0.001, 200, f"{who}\n")

@@ -65,7 +65,9 @@ class Ingest:
     # --- streams ---------------------------------------------------------------------------
 
     def log_lines(self, lines: Iterable[str]) -> None:
-        """keepalived's log lines as they were written; other programs' lines are skipped."""
+        """keepalived's log lines as they were written; other programs' lines are skipped. Each
+        carries the console's time it arrived (the node's clock is the line's own)."""
+        received = self._clock()
         for line in lines:
             try:
                 event = self._log.feed(line)
@@ -76,7 +78,7 @@ class Ingest:
                                           f"({type(exc).__name__})")
                 continue
             if event is not None:
-                self.emit(LogSeen(self.node, event))
+                self.emit(LogSeen(self.node, event, received))
 
     def capture_started(self) -> None:
         """A new capture begins with its own file header: forget the last one's leftovers."""

@@ -16,6 +16,7 @@ from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.insight.matrix import advert_matrix
 from kaconsole.core.insight.neighbours import stale_neighbours
+from kaconsole.core.state.clock import skews
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 
 #: Signs in a node's log that explain a split brain, newest first wins.
@@ -135,6 +136,12 @@ def find_anomalies(state: ClusterState) -> list[Anomaly]:
                 for st in stale_neighbours(state, summary.name, summary.vips, summary.master)
             )
     out.extend(_vip_unreachable(state, sums))
+    clocks = ((n.name, n.clock_offset) for n in state.nodes if n.clock_offset is not None)
+    out.extend(
+        Anomaly("clock_skew", sk.message, None, (sk.ahead, sk.behind),
+                {"seconds": round(sk.seconds, 1)})
+        for sk in skews(clocks)
+    )
     return out
 
 

@@ -26,9 +26,15 @@ class Entry:
     kind: str
     text: str
     data: dict[str, Any]
+    #: The node whose clock stamped it, and that stamp, when `at` is the console's time of it
+    #: corrected from that stamp (`core.state.clock`); None: `at` is as stamped.
+    stamped_by: str | None = None
+    stamped: float | None = None
+    #: When the console received it, on the console's clock (None: not received live).
+    received: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "ts": _iso(self.at),
             "node": self.node,
             "source": self.source,
@@ -36,6 +42,9 @@ class Entry:
             **self.data,
             "text": self.text,
         }
+        if self.received is not None:
+            out["received"] = _iso(self.received)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

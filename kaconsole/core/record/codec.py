@@ -63,7 +63,10 @@ _TAGS = {cls: name for name, cls in _FACTS.items()}
 def encode(fact: Fact) -> dict[str, Any]:
     """`fact` as a JSON object (orjson writes its datetimes), its type named by `$`."""
     if type(fact) is LogSeen:
-        return {"$": "LogSeen", "node": fact.node, "event": _log_json(fact.event)}
+        line: dict[str, Any] = {"$": "LogSeen", "node": fact.node, "event": _log_json(fact.event)}
+        if fact.received is not None:  # the console's time it arrived: replay's clock estimate
+            line["received"] = fact.received
+        return line
     if type(fact) is AdvertSeen:
         return {"$": "AdvertSeen", "node": fact.node, "advert": _advert_json(fact.advert)}
     out: dict[str, Any] = _value(fact)

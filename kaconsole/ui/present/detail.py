@@ -96,10 +96,11 @@ def text_detail(title: str, line: PaneLine) -> Lines:
 
 
 def find_transition(state: ClusterState, entry: Entry) -> Transition | None:
-    """The transition a timeline row was written for (same node, time and states)."""
+    """The transition a timeline row was written for (same node, stamp and states)."""
+    at = entry.stamped if entry.stamped_by is not None else entry.at
     for t in reversed(state.transitions):
         arrow = f"{t.instance}: {t.from_state.value} → {t.to_state.value} "
-        if t.node == entry.node and t.at == entry.at and entry.text.startswith(arrow):
+        if t.node == entry.node and t.at == at and entry.text.startswith(arrow):
             return t
     return None
 

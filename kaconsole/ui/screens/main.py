@@ -19,6 +19,7 @@ from textual.widgets import Digits, Footer, Input, Static
 from kaconsole.core.facts import AdvertSeen, LogSeen
 from kaconsole.core.insight.effects import expected_effect
 from kaconsole.core.insight.explain import OperatorAction
+from kaconsole.core.insight.timeline import Entry
 from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest
@@ -105,8 +106,7 @@ class MainScreen(Screen[None]):
         state = self.state = view.state
         self.view = view
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
-        new = self.console.journal.observe(view)
-        self.deck.ring("timeline").extend(new)
+        self._journalled(self.console.journal.observe(view))
         c = self.console
         self.query_one("#header", ClusterHeader).show(
             view, c.cluster.description, read_only=c.read_only
@@ -118,6 +118,14 @@ class MainScreen(Screen[None]):
         self.query_one("#sources", Static).update(lines_content(advert_sources(view)))
         self._refresh_pane()
         self._timer(view)
+
+    def _journalled(self, new: list[Entry]) -> None:
+        """The timeline pane after the journal took `new`: drawn again when it reordered."""
+        ring = self.deck.ring("timeline")
+        if self.console.journal.reordered:
+            ring.replace(self.console.journal.entries)
+        else:
+            ring.extend(new)
 
     def _timer(self, view: ClusterView) -> None:
         """Presentation mode's big timer: how long the first instance's MASTER has held it."""
@@ -342,11 +350,12 @@ class MainScreen(Screen[None]):
         journal = self.console.journal
         if not ok:
             entry = journal.action(
-                time.time(), request.node, "cancelled", f"{request.label}: cancelled"
+                self.console.monitor.clock(), request.node, "cancelled",
+                f"{request.label}: cancelled"
             )
-            self.deck.ring("timeline").extend([entry])
+            self._journalled([entry])
             return
-        now = time.time()
+        now = self.console.monitor.clock()
         self.console.monitor.record_action(
             OperatorAction(request.node, request.label, now, self.console.actions.command(request))
         )
@@ -356,7 +365,7 @@ class MainScreen(Screen[None]):
             "confirmed",
             f"{request.label} on {request.node}: confirmed, running",
         )
-        self.deck.ring("timeline").extend([entry])
+        self._journalled([entry])
         self._execute(request)
 
     @work(group="actions", exit_on_error=False, description="run a confirmed service action")
@@ -378,8 +387,8 @@ class MainScreen(Screen[None]):
             text, kind = message.outcome.summary(), ("done" if ok else "failed")
         else:
             ok, text, kind = False, f"{r.label} on {r.node}: refused: {message.error}", "failed"
-        entry = self.console.journal.action(time.time(), r.node, kind, text)
-        self.deck.ring("timeline").extend([entry])
+        entry = self.console.journal.action(self.console.monitor.clock(), r.node, kind, text)
+        self._journalled([entry])
         self.notify(text, severity="information" if ok else "error", timeout=8)
         self.console.monitor.refresh(r.node)
         if self.pane == "commands":

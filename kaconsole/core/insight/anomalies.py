@@ -187,7 +187,7 @@ def _instance_anomalies(state: ClusterState, s: InstanceSummary) -> Iterable[Ano
         yield Anomaly(
             "split_brain",
             f"split brain on {s.name} (VRID {s.vrid}): "
-            + "; ".join(_split_evidence(s))
+            + "; ".join(_split_evidence(state, s))
             + f". Likely cause: {why}",
             s.name,
             nodes,
@@ -237,24 +237,20 @@ def _changed(state: ClusterState, insts: Iterable[InstanceState], within: float)
     )
 
 
-def _split_evidence(s: InstanceSummary) -> list[str]:
+def _split_evidence(state: ClusterState, s: InstanceSummary) -> list[str]:
     parts = []
     if len(s.masters) > 1:
         parts.append(f"{', '.join(s.masters)} all claim MASTER")
     if len(s.vip_holders) > 1:
         parts.append(f"the VIP is on {', '.join(s.vip_holders)}")
     if len(s.advert_sources) > 1:
-        parts.append(f"adverts for VRID {s.vrid} come from {', '.join(s.advert_sources)}")
+        senders = ", ".join(state.name_of(src) for src in s.advert_sources)
+        parts.append(f"adverts for VRID {s.vrid} come from {senders}")
     return parts
 
 
 def _owners(state: ClusterState, sources: Iterable[str]) -> list[str]:
-    out = []
-    for src in sources:
-        owner = next((n.name for n in state.nodes if n.addresses and src in n.addresses), None)
-        if owner:
-            out.append(owner)
-    return out
+    return [owner for src in sources if (owner := state.owner(src))]
 
 
 def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[str, str]:

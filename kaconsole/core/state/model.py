@@ -151,6 +151,15 @@ class ClusterState:
     def node(self, name: str) -> NodeState | None:
         return next((n for n in self.nodes if n.name == name), None)
 
+    def owner(self, address: str) -> str | None:
+        """The node that has `address` configured (its latest `ip addr`), if any."""
+        return next((n.name for n in self.nodes if n.addresses and address in n.addresses), None)
+
+    def name_of(self, address: object) -> str:
+        """A peer as an engineer knows it: its node's name, or the address when no node of the
+        inventory has it (a foreign router, or before the first `ip addr` poll)."""
+        return self.owner(str(address)) or str(address)
+
 
 def initial_state(cluster: str, nodes: Iterable[tuple[str, str]]) -> ClusterState:
     """An empty state for the named nodes (name, host), in inventory order."""

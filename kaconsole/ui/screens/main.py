@@ -32,7 +32,7 @@ from kaconsole.ui.present.config import config_lines
 from kaconsole.ui.present.detail import Lines, node_detail, row_detail
 from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
 from kaconsole.ui.present.nodes import columns, degraded, node_rows
-from kaconsole.ui.present.panes import PaneLine, advert_line, advert_sources, owner_of
+from kaconsole.ui.present.panes import PaneLine, advert_line, advert_sources
 from kaconsole.ui.screens.command_line import CommandLine
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.detail import Detail
@@ -82,7 +82,7 @@ class MainScreen(Screen[None]):
         self._pane_status()
 
     def _advert_line(self, f: AdvertSeen) -> PaneLine:
-        owner = owner_of(self.state, f.advert.src) if self.state else None
+        owner = self.state.owner(f.advert.src) if self.state else None
         return advert_line(f.node, f.advert, owner)
 
     # --- state in ---------------------------------------------------------------------------

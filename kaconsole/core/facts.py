@@ -66,8 +66,9 @@ class DumpInstance:
 
 @dataclass(frozen=True, slots=True)
 class LogSeen:
-    """A keepalived log line: `event.ts` is the node's clock, `received` the console's (None when
-    unknown: a log file read offline, a test)."""
+    """A keepalived log line: `event.ts` is the node's clock, `received` the console's as the line
+    arrived while written (None for history: the log a session replays as it starts, a file
+    read offline)."""
 
     node: str
     event: LogEvent

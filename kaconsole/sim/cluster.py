@@ -84,7 +84,7 @@ class DemoCluster:
 
     def clock(self) -> float:
         """The console's clock in the demo: the world's, which its sessions stamp facts with."""
-        return self.pacer.now()
+        return self.pacer.stamp()
 
     def __call__(self, node: Node, sink: Sink) -> SimSession:
         return SimSession(node, sink, self)

@@ -64,10 +64,12 @@ class Ingest:
 
     # --- streams ---------------------------------------------------------------------------
 
-    def log_lines(self, lines: Iterable[str]) -> None:
+    def log_lines(self, lines: Iterable[str], *, history: bool = False) -> None:
         """keepalived's log lines as they were written; other programs' lines are skipped. Each
-        carries the console's time it arrived (the node's clock is the line's own)."""
-        received = self._clock()
+        carries the console's time it arrived (the node's clock is the line's own), except the
+        `history` a session replays as it starts: written long before, their arrival says nothing
+        of the node's clock."""
+        received = None if history else self._clock()
         for line in lines:
             try:
                 event = self._log.feed(line)

@@ -116,7 +116,7 @@ class NodeSession:
                     async with asyncio.timeout(timeout):
                         raw = await proc.stdout.readline()
                 except TimeoutError:
-                    self._deliver(lines_after(list(self._delivered), replay))
+                    self._deliver(lines_after(list(self._delivered), replay), history=True)
                     replay, replaying = [], False
                     continue
                 if not raw:
@@ -126,16 +126,16 @@ class NodeSession:
                     replay.append(line)
                 else:
                     self._deliver([line])
-            self._deliver(lines_after(list(self._delivered), replay))
+            self._deliver(lines_after(list(self._delivered), replay), history=True)
         status = proc.exit_status
         if status in _MISSING:
             self._ingest.channel("log", False, f"cannot follow the log: `{command}` not found")
         else:
             self._ingest.channel("log", False, f"the log follower ended (exit status {status})")
 
-    def _deliver(self, lines: list[str]) -> None:
+    def _deliver(self, lines: list[str], *, history: bool = False) -> None:
         self._delivered.extend(lines)
-        self._ingest.log_lines(lines)
+        self._ingest.log_lines(lines, history=history)
 
     # --- the capture -----------------------------------------------------------------------
 

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 WINDOW = 300.0
 #: Skew between two nodes beyond this, once the estimates' uncertainty is taken off, is shown.
 SKEW_SHOWN = 1.0
+#: Syslog and keepalived's console format log local time without its zone: nodes in different
+#: zones look skewed by whole quarter hours (within this slack), and the message says so.
+ZONE_STEP, ZONE_SLACK = 900.0, 60.0
 
 
 def resolution(at: float) -> float:
@@ -84,6 +87,9 @@ class Skew:
     @property
     def message(self) -> str:
         plus = f" (±{self.uncertainty:.0f} s: whole-second log times)" if self.uncertainty else ""
+        quarters = round(self.seconds / ZONE_STEP)
+        if quarters and abs(self.seconds - quarters * ZONE_STEP) <= ZONE_SLACK:
+            plus += " (whole quarter hours: do the nodes log in different time zones?)"
         return (f"clock skew: {self.ahead} is {self.seconds:.1f} s ahead of {self.behind}{plus}; "
                 "the timeline orders by the console's clock")
 

@@ -68,6 +68,13 @@ def test_skew_beyond_a_second_names_the_nodes() -> None:
     assert skew.message.startswith("clock skew: node2 is 3.2 s ahead of node1")
 
 
+def test_a_skew_of_whole_hours_suggests_time_zones() -> None:
+    (skew,) = skews([("node1", _est(0.05)), ("node2", _est(-3600.3))])
+    assert "do the nodes log in different time zones?" in skew.message
+    (skew,) = skews([("node1", _est(0.05)), ("node2", _est(-300.0))])
+    assert "time zones" not in skew.message
+
+
 def test_skew_under_a_second_is_silent() -> None:
     assert skews([("node1", _est(0.05)), ("node2", _est(-0.85))]) == []
     assert skews([("node1", _est(0.05))]) == []

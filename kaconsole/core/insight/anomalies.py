@@ -19,6 +19,9 @@ from kaconsole.core.insight.neighbours import stale_neighbours
 from kaconsole.core.state.clock import skews
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 
+#: Anomalies about the evidence rather than VRRP (the nodes' clocks disagree): a failover
+#: drill does not wait on them.
+EVIDENCE_ONLY = frozenset({"clock_skew"})
 #: Signs in a node's log that explain a split brain, newest first wins.
 _SIGN_WINDOW = 60.0
 

@@ -112,3 +112,12 @@ def test_markdown_gives_the_console_time_and_the_node_own() -> None:
     assert f"| {clock_text(stop.at)} | {clock_text(stop.stamped)} | state | node1 |" in md
     journal.action(at(30), "node1", "done", "stop nginx on node1: done")
     assert f"| {clock_text(at(30))} | - | operator | node1 |" in journal.to_markdown("lab")
+
+
+def test_the_detail_of_a_logged_transition_says_whose_clock_its_time_reads() -> None:
+    from kaconsole.ui.present.detail import transition_detail
+
+    state = reduce(settled(BEHIND), _stop_and_takeover()[0])
+    stop = state.transitions[-1]
+    head = "".join(text for text, _ in transition_detail(state, stop, (), (), ())[0])
+    assert f"at {clock_text(stop.at)} on node1's clock" in head

@@ -105,6 +105,11 @@ def find_transition(state: ClusterState, entry: Entry) -> Transition | None:
     return None
 
 
+def _whose(tr: Transition) -> str:
+    """Whose clock a transition's time reads: a node's own (the timeline row is the console's)."""
+    return f" on {tr.stamped_by}'s clock" if tr.stamped_by is not None else ""
+
+
 def transition_detail(
     state: ClusterState,
     tr: Transition,
@@ -117,7 +122,7 @@ def transition_detail(
     lines: Lines = [
         [(f"{tr.instance} on {tr.node}: ", ""), (state_label(tr.from_state), state_role(
             tr.from_state)), (" → ", ""), (state_label(tr.to_state), state_role(tr.to_state)),
-         (f"  at {clock_text(tr.at)}  cause {tr.cause}", "muted")],
+         (f"  at {clock_text(tr.at)}{_whose(tr)}  cause {tr.cause}", "muted")],
         [("", "")], [("cause chain (oldest first)", "muted")],
     ]
     nodes = {tr.node, *(n.name for n in state.nodes if any(n.name in s for s in why.chain))}

@@ -7,6 +7,7 @@ nothing touches the network and nothing needs root.
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from kaconsole.commands.console import add_console_options, require_terminal
@@ -28,11 +29,27 @@ def register(sub: Any) -> None:
         help="simulated time per real second, above 0 (default 1)",
     )
     parser.add_argument(
+        "--clock-skew", action="append", default=[], type=_node_seconds, metavar="NODE=SECONDS",
+        help="set a simulated node's clock SECONDS ahead of the console's (negative: behind), "
+        "to see the timeline keep one clock and the skew reported; repeatable",
+    )
+    parser.add_argument(
         "--fleet", nargs="?", type=int, const=6, metavar="N",
         help="a fleet of N simulated clusters (default 6), one of them (db-eu) in split brain",
     )
     add_console_options(parser)
     parser.set_defaults(func=run)
+
+
+def _node_seconds(text: str) -> tuple[str, float]:
+    node, sep, seconds = text.partition("=")
+    try:
+        value = float(seconds) if sep and node else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected NODE=SECONDS, e.g. node2=3.5")
+    return node, value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,12 +65,16 @@ def run(args: argparse.Namespace) -> int:
         require_terminal("demo")
         return fleet.run() or 0
     cluster, where = demo_cluster()
+    skew = dict(args.clock_skew)
+    unknown = sorted(set(skew) - {n.name for n in cluster.nodes})
+    if unknown:
+        raise InputError("--clock-skew", f"no node {', '.join(unknown)} in the demo cluster")
     from kaconsole.sim.cluster import demo_sessions
     from kaconsole.ui.app import make_app
 
     app = make_app(
         cluster,
-        sessions=demo_sessions(cluster, speed=args.speed),
+        sessions=demo_sessions(cluster, speed=args.speed, skew=skew),
         cluster_file=where,
         read_only=args.read_only,
         theme=args.theme,

@@ -16,9 +16,16 @@ from typing import Any
 
 from kaconsole.commands.inputs import chunks, is_capture, open_text, text_lines
 from kaconsole.commands.output import printable
-from kaconsole.core.events import Advert, LogEvent
+from kaconsole.core.events import Advert
 from kaconsole.core.facts import AdvertSeen, LogSeen
-from kaconsole.core.insight.timeline import Entry, Failover, log_entries, merge, wire_entries
+from kaconsole.core.insight.timeline import (
+    Entry,
+    Failover,
+    log_entries,
+    merge,
+    received_entries,
+    wire_entries,
+)
 from kaconsole.core.logs.parse import LogParser
 from kaconsole.core.wire.capture import AdvertReader, adverts
 from kaconsole.engine.playback import Recording, is_recording
@@ -64,7 +71,7 @@ def collect(args: list[str], year: int | None = None) -> tuple[list[Entry], list
         node, path = _named(arg)
         if is_recording(path):
             recorded_logs, recorded_adverts = recorded_items(path)
-            logs.extend(log_entries(n, events) for n, events in recorded_logs.items())
+            logs.extend(received_entries(n, seen) for n, seen in recorded_logs.items())
             capture_names.append(node)
             for adv in recorded_adverts:
                 adverts.setdefault((adv.vrid, adv.src, round(adv.ts, 2)), adv)
@@ -80,15 +87,15 @@ def collect(args: list[str], year: int | None = None) -> tuple[list[Entry], list
     return merge(*logs, wire), failovers
 
 
-def recorded_items(path: str) -> tuple[dict[str, list[LogEvent]], list[Advert]]:
-    """A recording's log events per node and the adverts its nodes captured."""
-    logs: dict[str, list[LogEvent]] = {}
+def recorded_items(path: str) -> tuple[dict[str, list[LogSeen]], list[Advert]]:
+    """A recording's log lines per node (with their arrival) and the adverts its nodes captured."""
+    logs: dict[str, list[LogSeen]] = {}
     adverts: list[Advert] = []
     recording = Recording(path)
     try:
         for record in recording.records():
             if isinstance(record.fact, LogSeen):
-                logs.setdefault(record.fact.node, []).append(record.fact.event)
+                logs.setdefault(record.fact.node, []).append(record.fact)
             elif isinstance(record.fact, AdvertSeen):
                 adverts.append(record.fact.advert)
     finally:

@@ -66,8 +66,13 @@ class DumpInstance:
 
 @dataclass(frozen=True, slots=True)
 class LogSeen:
+    """A keepalived log line: `event.ts` is the node's clock, `received` the console's as the line
+    arrived while written (None for history: the log a session replays as it starts, a file
+    read offline)."""
+
     node: str
     event: LogEvent
+    received: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kaconsole.core.insight.anomalies import InstanceSummary, find_anomalies, summarize
+from kaconsole.core.insight.anomalies import (
+    EVIDENCE_ONLY,
+    InstanceSummary,
+    find_anomalies,
+    summarize,
+)
 from kaconsole.core.state.model import ClusterState
 from kaconsole.drills.model import Condition
 
@@ -64,7 +69,8 @@ def _one(c: Condition, state: ClusterState, s: InstanceSummary) -> Verdict:
             f"MASTER: {_names(s.masters)}; VIP on {_names(s.vip_holders)}; "
             f"adverts for VRID {s.vrid} from {adverts}",
         )
-    found = [a for a in find_anomalies(state) if a.kind not in c.ignore]
+    found = [a for a in find_anomalies(state)
+             if a.kind not in c.ignore and a.kind not in EVIDENCE_ONLY]
     if not found:
         return Verdict(True, "no anomaly")
     return Verdict(False, "anomalies: " + "; ".join(f"{a.kind}: {a.message}" for a in found))

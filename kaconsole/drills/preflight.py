@@ -9,7 +9,12 @@ from __future__ import annotations
 from kaconsole.core.checks.cluster import check_cluster
 from kaconsole.core.events import VrrpState
 from kaconsole.core.facts import ServiceState
-from kaconsole.core.insight.anomalies import find_anomalies, instance_names, summarize
+from kaconsole.core.insight.anomalies import (
+    EVIDENCE_ONLY,
+    find_anomalies,
+    instance_names,
+    summarize,
+)
 from kaconsole.core.state.model import ClusterState, NodeState
 from kaconsole.core.vrrp.timers import master_down_interval
 
@@ -88,7 +93,8 @@ def preflight(state: ClusterState, instance: str) -> list[str]:
     elif not [n for n in backups(state, instance) if n.name != summary.masters[0]]:
         problems.append(f"no healthy BACKUP of {instance} would take over (reachable, every "
                         "service running, in BACKUP state)")
-    problems += [f"anomaly {a.kind}: {a.message}" for a in find_anomalies(state)]
+    problems += [f"anomaly {a.kind}: {a.message}" for a in find_anomalies(state)
+                 if a.kind not in EVIDENCE_ONLY]
     return problems
 
 

@@ -96,6 +96,9 @@ class ClusterMonitor:
         #: HTTP through the VIP. Simulated sessions bring their own (`probe` on the factory),
         #: so that nothing run on the demo ever reaches the network.
         self.probe: ProbeFn = getattr(factory, "probe", probe)
+        #: The console's clock, the one its sessions stamp facts with on arrival: the timeline's
+        #: operator actions read it too (the demo's sessions run on its virtual time).
+        self.clock: Callable[[], float] = getattr(factory, "clock", time.time)
         #: Whether this host's ARP cache is read as a client's (real sessions only, never the demo).
         self.observe_host: bool = getattr(factory, "observe_host", False)
         self._seq = 0

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import ipaddress
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from importlib import resources
 
 from kaconsole.core.facts import ProbeResult
@@ -40,8 +40,9 @@ def demo_cluster() -> tuple[Cluster, str]:
     return parse_cluster(source.read_text("utf-8"), where), where
 
 
-def demo_specs(cluster: Cluster) -> list[SimSpec]:
-    """The reference pair for the inventory's nodes: 120 (`state MASTER`), then 100, 80, ..."""
+def demo_specs(cluster: Cluster, skew: Mapping[str, float] | None = None) -> list[SimSpec]:
+    """The reference pair for the inventory's nodes: 120 (`state MASTER`), then 100, 80, ...;
+    `skew` sets a node's clock that many seconds ahead (negative: behind) of the console's."""
     specs = []
     for i, node in enumerate(cluster.nodes):
         mac = bytes([0x52, 0x54, 0x00, 0x4B, 0x41, 0x11 + i])
@@ -56,6 +57,7 @@ def demo_specs(cluster: Cluster) -> list[SimSpec]:
                 state="MASTER" if i == 0 else "BACKUP",
                 router_id="LVS_MASTER" if i == 0 else ("LVS_BACKUP" if i == 1 else f"LVS_{i + 1}"),
                 conf_path=node.keepalived_conf,
+                clock_skew=(skew or {}).get(node.name, 0.0),
             )
         )
     return specs
@@ -67,9 +69,10 @@ class DemoCluster:
 
     def __init__(self, cluster: Cluster, *, speed: float = 1.0,
                  clock: Callable[[], float] = time.time,
-                 settings: PollSettings | None = None, settled: bool = False) -> None:
+                 settings: PollSettings | None = None, settled: bool = False,
+                 skew: Mapping[str, float] | None = None) -> None:
         start = clock() - (SETTLE_SECONDS if settled else 0.0)
-        self.world = SimWorld(demo_specs(cluster), start)
+        self.world = SimWorld(demo_specs(cluster, skew), start)
         self.pacer = Pacer(self.world, speed)
         self.settings = settings or PollSettings()
         self._users = 0
@@ -79,14 +82,18 @@ class DemoCluster:
             self.world.advance(SETTLE_SECONDS)
         self._task: asyncio.Task[None] | None = None
 
+    def clock(self) -> float:
+        """The console's clock in the demo: the world's, which its sessions stamp facts with."""
+        return self.pacer.stamp()
+
     def __call__(self, node: Node, sink: Sink) -> SimSession:
         return SimSession(node, sink, self)
 
     async def probe(self, spec: VipProbe) -> ProbeResult:
         """HTTP through the demo's VIP, answered by the simulated nginx that holds it: the
         demo never sends a packet (its `vip.demo` is not a real name)."""
+        at = self.clock()
         who = self.world.vip_server()
-        at = time.time()
         if who is None:
             return ProbeResult(spec.url, False, at, 0.001, error="no route to host")
         return ProbeResult(spec.url, True, at, 0.001, 200, f"{who}\n")
@@ -118,7 +125,9 @@ class DemoCluster:
 
 
 def demo_sessions(cluster: Cluster, *, speed: float = 1.0,
-                  clock: Callable[[], float] = time.time, settled: bool = False) -> DemoCluster:
+                  clock: Callable[[], float] = time.time, settled: bool = False,
+                  skew: Mapping[str, float] | None = None) -> DemoCluster:
     """Sessions for `cluster`'s nodes, played by simulated keepalived + nginx nodes; `settled`
-    for the headless commands, which look at a cluster that is already up, as on the lab."""
-    return DemoCluster(cluster, speed=speed, clock=clock, settled=settled)
+    for the headless commands, which look at a cluster that is already up, as on the lab;
+    `skew` puts nodes' clocks off the console's (`kaconsole demo --clock-skew node2=3`)."""
+    return DemoCluster(cluster, speed=speed, clock=clock, settled=settled, skew=skew)

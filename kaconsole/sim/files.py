@@ -41,6 +41,8 @@ class SimSpec:
     script_interval: int = 2
     script_weight: int = -20
     conf_path: str = "/etc/keepalived/keepalived.conf"
+    #: How far this node's clock reads ahead of the world's (the console's): its log times.
+    clock_skew: float = 0.0
 
     @property
     def used_password(self) -> str:

@@ -83,7 +83,7 @@ class SimNode:
                          self.last_transition, dict(self.stats))
 
     def log(self, message: str) -> None:
-        line = console_line(self._host.now(), message)
+        line = console_line(self._host.now() + self.spec.clock_skew, message)
         self.lines.append(line)
         for listener in list(self.listeners):
             listener(line)

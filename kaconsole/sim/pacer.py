@@ -21,11 +21,24 @@ class Pacer:
 
     def now(self) -> float:
         """Virtual now, after firing every timer due by then."""
-        if self._anchor is not None:
-            real, virtual = self._anchor
-            loop_now = asyncio.get_running_loop().time()
-            self.world.run_until(virtual + (loop_now - real) * self.speed)
+        target = self._loop_virtual()
+        if target is not None:
+            self.world.run_until(target)
         return self.world.now()
+
+    def stamp(self) -> float:
+        """Virtual now without firing a timer: the console's clock for what a session receives.
+        A node may be acting when its session stamps the line it just wrote, and a node is never
+        re-entered; `now` would fire the timers due."""
+        target = self._loop_virtual()
+        return self.world.now() if target is None else max(self.world.now(), target)
+
+    def _loop_virtual(self) -> float | None:
+        """The virtual time the event loop's clock stands for (None before `run`)."""
+        if self._anchor is None:
+            return None
+        real, virtual = self._anchor
+        return virtual + (asyncio.get_running_loop().time() - real) * self.speed
 
     def poke(self) -> None:
         """Something was scheduled: look at the timers again."""

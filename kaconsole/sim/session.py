@@ -35,7 +35,7 @@ class SimSession:
         self._sim = demo.world.nodes[node.name]
         pacer = demo.pacer
         self.runner = SimRunner(node, self._sim, pacer)
-        self._ingest = Ingest(node.name, sink, pacer.now)
+        self._ingest = Ingest(node.name, sink, pacer.stamp)
         self._poller = Poller(node, lambda: self.runner, self._ingest, demo.settings, pacer.now,
                               pacer.speed)
 
@@ -48,7 +48,7 @@ class SimSession:
     async def run(self) -> None:
         async with self._demo.running():
             self._ingest.reachable(True)
-            self._ingest.log_lines(list(self._sim.lines)[-commands.REPLAY_LINES:])
+            self._ingest.log_lines(list(self._sim.lines)[-commands.REPLAY_LINES:], history=True)
             self._sim.listeners.append(self._line)
             self._ingest.capture(pcap_header())
             unsubscribe = self._demo.world.subscribe_capture(self.node.name, self._ingest.capture)

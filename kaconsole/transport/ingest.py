@@ -64,8 +64,12 @@ class Ingest:
 
     # --- streams ---------------------------------------------------------------------------
 
-    def log_lines(self, lines: Iterable[str]) -> None:
-        """keepalived's log lines as they were written; other programs' lines are skipped."""
+    def log_lines(self, lines: Iterable[str], *, history: bool = False) -> None:
+        """keepalived's log lines as they were written; other programs' lines are skipped. Each
+        carries the console's time it arrived (the node's clock is the line's own), except the
+        `history` a session replays as it starts: written long before, their arrival says nothing
+        of the node's clock."""
+        received = None if history else self._clock()
         for line in lines:
             try:
                 event = self._log.feed(line)
@@ -76,7 +80,7 @@ class Ingest:
                                           f"({type(exc).__name__})")
                 continue
             if event is not None:
-                self.emit(LogSeen(self.node, event))
+                self.emit(LogSeen(self.node, event, received))
 
     def lines_cut(self, count: int, limit: int) -> None:
         """Say that `count` lines were longer than `limit` characters and only their start read."""

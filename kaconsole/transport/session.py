@@ -120,7 +120,7 @@ class NodeSession:
                     async with asyncio.timeout(timeout):
                         chunk = await proc.stdout.read(_CHUNK)
                 except TimeoutError:
-                    self._deliver(lines_after(list(self._delivered), replay))
+                    self._deliver(lines_after(list(self._delivered), replay), history=True)
                     replay, replaying = [], False
                     continue
                 lines = splitter.feed(chunk) if chunk else splitter.flush()
@@ -133,16 +133,16 @@ class NodeSession:
                     self._ingest.lines_cut(said_cut, splitter.limit)
                 if not chunk:
                     break
-            self._deliver(lines_after(list(self._delivered), replay))
+            self._deliver(lines_after(list(self._delivered), replay), history=True)
         status = proc.exit_status
         if status in _MISSING:
             self._ingest.channel("log", False, f"cannot follow the log: `{command}` not found")
         else:
             self._ingest.channel("log", False, f"the log follower ended (exit status {status})")
 
-    def _deliver(self, lines: list[str]) -> None:
+    def _deliver(self, lines: list[str], *, history: bool = False) -> None:
         self._delivered.extend(lines)
-        self._ingest.log_lines(lines)
+        self._ingest.log_lines(lines, history=history)
 
     # --- the capture -----------------------------------------------------------------------
 

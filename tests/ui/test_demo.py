@@ -61,3 +61,37 @@ async def test_demo_header_counts_config_findings_and_c_shows_the_conf(tmp_path:
         assert "▲ warning auth_pass_truncated" in text
         assert "cluster_pass" not in text
         assert "cluster_pass" not in str(header.render())
+
+
+async def test_the_timeline_keeps_one_clock_when_the_master_runs_behind(tmp_path: Path) -> None:
+    """node1's clock runs 3 s behind: the skew is journalled, and the operator's stop comes
+    before what it caused, in the pane's order and times."""
+    from kaconsole.core.insight.timeline import Entry
+
+    cluster, where = demo_cluster()
+    app = make_app(
+        cluster,
+        sessions=demo_sessions(cluster, speed=10.0, skew={"node1": -3.0}),
+        cluster_file=where,
+        audit=AuditLog(tmp_path / "audit.jsonl"),
+        save_dir=tmp_path,
+    )
+
+    def timeline() -> list[Entry]:
+        return list(app.main.deck.ring("timeline").items)
+
+    async with app.run_test(size=(140, 45)) as pilot:
+        await until(pilot, lambda: any(e.kind == "clock_skew" for e in timeline()), timeout=60)
+        (skew,) = [e for e in timeline() if e.kind == "clock_skew"]
+        assert "node2 is " in skew.text
+        assert " ahead of node1" in skew.text
+        await until(pilot, lambda: "MASTER" in _states(app).get("node1", ""), timeout=60)
+        await pilot.press("a", "1", "y")
+        await until(pilot, lambda: "MASTER" in _states(app)["node2"], timeout=60)
+        entries = timeline()
+        acted = next(i for i, e in enumerate(entries) if e.kind == "confirmed")
+        caused = [i for i, e in enumerate(entries) if e.node == "node1" and e.kind == "stop"]
+        assert caused
+        assert all(i > acted for i in caused)
+        times = [e.at for e in entries if e.at is not None]
+        assert times == sorted(times)

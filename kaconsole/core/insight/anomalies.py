@@ -16,8 +16,12 @@ from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.insight.matrix import advert_matrix
 from kaconsole.core.insight.neighbours import stale_neighbours
+from kaconsole.core.state.clock import skews
 from kaconsole.core.state.model import ClusterState, InstanceState, NodeState, Transition
 
+#: Anomalies about the evidence rather than VRRP (the nodes' clocks disagree): a failover
+#: drill does not wait on them.
+EVIDENCE_ONLY = frozenset({"clock_skew"})
 #: Signs in a node's log that explain a split brain, newest first wins.
 _SIGN_WINDOW = 60.0
 
@@ -138,6 +142,12 @@ def find_anomalies(state: ClusterState,
                 for st in stale_neighbours(state, summary.name, summary.vips, summary.master)
             )
     out.extend(_vip_unreachable(state, sums))
+    clocks = ((n.name, n.clock_offset) for n in state.nodes if n.clock_offset is not None)
+    out.extend(
+        Anomaly("clock_skew", sk.message, None, (sk.ahead, sk.behind),
+                {"seconds": round(sk.seconds, 1)})
+        for sk in skews(clocks)
+    )
     return out
 
 
@@ -183,7 +193,7 @@ def _instance_anomalies(state: ClusterState, s: InstanceSummary) -> Iterable[Ano
         yield Anomaly(
             "split_brain",
             f"split brain on {s.name} (VRID {s.vrid}): "
-            + "; ".join(_split_evidence(s))
+            + "; ".join(_split_evidence(state, s))
             + f". Likely cause: {why}",
             s.name,
             nodes,
@@ -233,24 +243,20 @@ def _changed(state: ClusterState, insts: Iterable[InstanceState], within: float)
     )
 
 
-def _split_evidence(s: InstanceSummary) -> list[str]:
+def _split_evidence(state: ClusterState, s: InstanceSummary) -> list[str]:
     parts = []
     if len(s.masters) > 1:
         parts.append(f"{', '.join(s.masters)} all claim MASTER")
     if len(s.vip_holders) > 1:
         parts.append(f"the VIP is on {', '.join(s.vip_holders)}")
     if len(s.advert_sources) > 1:
-        parts.append(f"adverts for VRID {s.vrid} come from {', '.join(s.advert_sources)}")
+        senders = ", ".join(state.name_of(src) for src in s.advert_sources)
+        parts.append(f"adverts for VRID {s.vrid} come from {senders}")
     return parts
 
 
 def _owners(state: ClusterState, sources: Iterable[str]) -> list[str]:
-    out = []
-    for src in sources:
-        owner = next((n.name for n in state.nodes if n.addresses and src in n.addresses), None)
-        if owner:
-            out.append(owner)
-    return out
+    return [owner for src in sources if (owner := state.owner(src))]
 
 
 def likely_split_brain_cause(state: ClusterState, s: InstanceSummary) -> tuple[str, str]:

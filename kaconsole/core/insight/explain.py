@@ -17,6 +17,7 @@ from typing import Any
 from kaconsole.core.events import LogKind, VrrpState
 from kaconsole.core.facts import ServiceState
 from kaconsole.core.state.causes import RESIGN_WINDOW
+from kaconsole.core.state.clock import corrected
 from kaconsole.core.state.model import ClusterState, NodeState, Transition
 
 _UNKNOWN = "why keepalived left MASTER on"
@@ -114,6 +115,9 @@ def why_stopped(
     """What made `stop.node` leave MASTER, as far as the evidence shows; never a guess."""
     node = state.node(stop.node)
     at = stop.at
+    if at is not None and stop.stamped_by is not None:  # actions are on the console's clock
+        clocked = state.node(stop.stamped_by)
+        at = corrected(at, stop.received, clocked.clock_offset if clocked else None)
     acted = [
         a
         for a in actions

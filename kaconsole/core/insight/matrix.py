@@ -86,10 +86,6 @@ class AdvertMatrix:
         }
 
 
-def owner(state: ClusterState, source: str) -> str | None:
-    return next((n.name for n in state.nodes if n.addresses and source in n.addresses), None)
-
-
 def advert_matrix(state: ClusterState, instance: str) -> AdvertMatrix | None:
     """The matrix for one instance, or None when its VRID is unknown or nothing was captured."""
     insts = {n.name: i for n in state.nodes if (i := n.instance(instance)) is not None}
@@ -131,7 +127,7 @@ def _cell(
         rate = "wrong"
     else:
         rate = "ok"
-    router = owner(state, src)
+    router = state.owner(src)
     return Cell(
         node.name,
         src,

@@ -7,12 +7,14 @@ handover, with the gap between the old master's last advert and the new master's
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
 from kaconsole.core.events import Advert, LogEvent
+from kaconsole.core.facts import LogSeen
+from kaconsole.core.state.clock import ClockOffset, corrected, observe
 
 #: A source silent for longer than this many advert intervals has stopped sending.
 SILENCE_INTERVALS = 3
@@ -26,9 +28,15 @@ class Entry:
     kind: str
     text: str
     data: dict[str, Any]
+    #: The node whose clock stamped it, and that stamp, when `at` is the console's time of it
+    #: corrected from that stamp (`core.state.clock`); None: `at` is as stamped.
+    stamped_by: str | None = None
+    stamped: float | None = None
+    #: When the console received it, on the console's clock (None: not received live).
+    received: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        out = {
             "ts": _iso(self.at),
             "node": self.node,
             "source": self.source,
@@ -36,6 +44,11 @@ class Entry:
             **self.data,
             "text": self.text,
         }
+        if self.stamped_by is not None:  # `ts` is the console's time; the node's own beside it
+            out["node_ts"] = _iso(self.stamped)
+        if self.received is not None:
+            out["received"] = _iso(self.received)
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +103,23 @@ def log_entries(node: str, events: Iterable[LogEvent]) -> list[Entry]:
         at = _seconds(ev.ts)
         data = {"instance": ev.instance, **ev.fields}
         out.append(Entry(at, node, "log", ev.kind.value, ev.text, data))
+    return out
+
+
+def received_entries(node: str, seen: Sequence[LogSeen]) -> list[Entry]:
+    """A recording's log lines of one node at the console's time of each: the node's stamps
+    corrected by its clock against the console's, measured over the whole recording
+    (`core.state.clock`); lines recorded without their arrival time keep their stamps."""
+    est: ClockOffset | None = None
+    for f in seen:
+        if f.received is not None and f.event.ts is not None:
+            est = observe(est, f.event.ts.timestamp(), f.received)
+    out = []
+    for entry, f in zip(log_entries(node, (f.event for f in seen)), seen, strict=True):
+        if entry.at is not None and f.received is not None:
+            at = corrected(entry.at, f.received, est)
+            entry = replace(entry, at=at, stamped_by=node, stamped=entry.at, received=f.received)
+        out.append(entry)
     return out
 
 

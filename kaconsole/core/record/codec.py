@@ -145,7 +145,7 @@ def rows(times: Iterable[float], items: Iterable[Item]) -> list[Any]:
         if type(item) is LogSeen:  # most of a burst: COLUMNS["LogSeen"] by hand, inline
             e = item.event
             append((t, "LogSeen", item.node, e.kind, e.text, e.ts, e.host, e.pid, e.instance,
-                    e.line, e.fields))
+                    e.line, e.fields, item.received))
             continue
         found = row_of(type(item))
         if found is not None:

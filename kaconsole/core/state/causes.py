@@ -71,11 +71,11 @@ def infer_cause(
     if to is VrrpState.BACKUP:
         higher = _recent(ev, LogKind.ADVERT_HIGHER, at)
         if inst.state is VrrpState.MASTER and higher is not None:
-            return _why_demoted(inst, higher)
+            return _why_demoted(state, inst, higher)
         if started or inst.state in (VrrpState.INIT, VrrpState.UNKNOWN, VrrpState.STOP):
             return "startup", "keepalived started: instances begin as BACKUP"
         if higher is not None:
-            peer, prio = higher.fields.get("peer"), higher.fields.get("priority")
+            peer, prio = state.name_of(higher.fields.get("peer")), higher.fields.get("priority")
             return "higher_priority_seen", f"advert from {peer} with higher priority {prio}"
         if inst.state is VrrpState.FAULT:
             return "unknown", "left FAULT: what it tracks works again (the logs do not say what)"
@@ -109,7 +109,8 @@ def _why_master(
         )
     for ev in _within(inst.evidence, at, RESIGN_WINDOW):
         if ev.kind is LogKind.ADVERT_ZERO:
-            who = ev.fields.get("peer") or "the master"
+            peer = ev.fields.get("peer")
+            who = state.name_of(peer) if peer else "the master"
             found.append(
                 (
                     ev.at or 0.0,
@@ -123,7 +124,7 @@ def _why_master(
                 (
                     ev.at or 0.0,
                     "preempted",
-                    f"took over from {ev.fields.get('peer')} (priority "
+                    f"took over from {state.name_of(ev.fields.get('peer'))} (priority "
                     f"{ev.fields.get('priority')}) with a higher priority"
                     + (f", {inst.effective_priority}" if inst.effective_priority else ""),
                 )
@@ -208,14 +209,18 @@ def _silent_master(
         quiet = at - seen.advert.ts
         if seen.advert.priority > 0 and 2.5 * seen.advert.advert_int <= quiet <= 30:
             return (
-                f"no advert from {src} for {quiet:.2f} s: the master-down interval ran out"
+                f"no advert from {state.name_of(src)} for {quiet:.2f} s: the master-down "
+                "interval ran out"
                 f"{_expected(inst, master_down_interval)}"
             )
     return None
 
 
-def _why_demoted(inst: InstanceState, higher: Evidence) -> tuple[str, str]:
-    peer, prio, ours = (higher.fields.get(k) for k in ("peer", "priority", "ours"))
+def _why_demoted(
+    state: ClusterState, inst: InstanceState, higher: Evidence
+) -> tuple[str, str]:
+    prio, ours = higher.fields.get("priority"), higher.fields.get("ours")
+    peer = state.name_of(higher.fields.get("peer"))
     drop = _recent(inst.evidence, LogKind.PRIORITY, higher.at)
     failed = _recent(inst.evidence, LogKind.SCRIPT, higher.at)
     if drop is not None and (drop.fields.get("to") or 0) < (drop.fields.get("from") or 0):
@@ -259,6 +264,5 @@ def _peer_resignation(
     for src, seen in state.wire.get(vrid, {}).items():
         adv = seen.advert
         if adv.priority == 0 and 0 <= at - adv.ts <= RESIGN_WINDOW:
-            owner = next((n.name for n in state.nodes if n.addresses and src in n.addresses), src)
-            return owner, adv.ts
+            return state.name_of(src), adv.ts
     return None

@@ -16,6 +16,7 @@ from kaconsole.core.facts import (
     ProbeResult,
     ServiceState,
 )
+from kaconsole.core.state.clock import ClockOffset
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,10 @@ class Transition:
     at: float | None
     cause: str
     detail: str
+    #: The node whose clock `at` reads (a log line's time); None: the console's (a poll).
+    stamped_by: str | None = None
+    #: When the console received what showed it, on its own clock (None: unknown).
+    received: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +109,8 @@ class NodeState:
     #: Streams that work but have something to say (e.g. log lines rejected), by channel name.
     notes: Mapping[str, str] = field(default_factory=_empty)
     config: KeepalivedConfig | None = None
+    #: Its clock against the console's, from its log lines (None until a line arrives).
+    clock_offset: ClockOffset | None = None
 
     def instance(self, name: str) -> InstanceState | None:
         return next((i for i in self.instances if i.name == name), None)
@@ -134,12 +141,24 @@ class ClusterState:
     #: Transitions ever recorded (the tuple keeps the last few): readers take what is new.
     transition_count: int = 0
     clock: float | None = None
+    #: The console's own clock: the latest time it stamped on anything it received (a poll, a
+    #: log line's arrival). `clock` mixes in the nodes' clocks; the timeline reads this one.
+    console_clock: float | None = None
     probe: ProbeResult | None = None
     #: The latest answer for each VIP, by (observer, VIP): what the clients' caches hold.
     neighbours: Mapping[tuple[str, str], NeighbourObserved] = field(default_factory=_empty)
 
     def node(self, name: str) -> NodeState | None:
         return next((n for n in self.nodes if n.name == name), None)
+
+    def owner(self, address: str) -> str | None:
+        """The node that has `address` configured (its latest `ip addr`), if any."""
+        return next((n.name for n in self.nodes if n.addresses and address in n.addresses), None)
+
+    def name_of(self, address: object) -> str:
+        """A peer as an engineer knows it: its node's name, or the address when no node of the
+        inventory has it (a foreign router, or before the first `ip addr` poll)."""
+        return self.owner(str(address)) or str(address)
 
 
 def initial_state(cluster: str, nodes: Iterable[tuple[str, str]]) -> ClusterState:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from kaconsole.core.events import LogEvent, LogKind, VrrpState
 from kaconsole.core.facts import (
@@ -28,6 +28,7 @@ from kaconsole.core.facts import (
     ServiceState,
 )
 from kaconsole.core.state.causes import POLLED_STOP, infer_cause
+from kaconsole.core.state.clock import observe
 from kaconsole.core.state.model import (
     EMPTY_MAP,
     ClusterState,
@@ -48,6 +49,17 @@ MAX_TRANSITIONS = 500
 WIRE_MEMORY = 60.0
 
 
+class Heard(NamedTuple):
+    """Whose clock a time reads (a node's name; None: the console's) and when it arrived."""
+
+    stamped_by: str | None
+    received: float | None
+
+
+#: A poll's time: the console's clock, stamped on arrival.
+CONSOLE = Heard(None, None)
+
+
 def garp_sign(vip: str) -> str:
     """The `NodeState.signs` key of the last gratuitous ARP (or NA) the node logged for `vip`."""
     return f"garp {vip}"
@@ -64,16 +76,15 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
     if isinstance(fact, AdvertSeen):
         return _advance(_on_advert(state, fact), fact.advert.ts)
     if isinstance(fact, ProbeResult):
-        return _advance(replace(state, probe=fact), fact.at)
+        return _advance(replace(state, probe=fact), fact.at, fact.at)
     if isinstance(fact, NeighbourObserved):
         seen = MappingProxyType({**state.neighbours, (fact.node, fact.vip): fact})
-        return _advance(replace(state, neighbours=seen), fact.at)
+        return _advance(replace(state, neighbours=seen), fact.at, fact.at)
     node = state.node(fact.node)
     if node is None:
         return state
     if isinstance(fact, LogSeen):
-        at = fact.event.ts.timestamp() if fact.event.ts is not None else state.clock
-        return _advance(_on_log(state, node, fact.event, at), at)
+        return _on_line(state, node, fact)
     if isinstance(fact, Reachability):
         state = _put_node(state, replace(node, reachable=fact.reachable, error=fact.error))
     elif isinstance(fact, ServiceObserved):
@@ -101,13 +112,35 @@ def reduce(state: ClusterState, fact: Fact) -> ClusterState:
                                          notes=MappingProxyType(notes)))
     else:
         state = _on_dump(state, node, fact)
-    return _advance(state, fact.at)
+    return _advance(state, fact.at, fact.at)  # polls are stamped by the console when they arrive
 
 
-def _advance(state: ClusterState, at: float | None) -> ClusterState:
-    if at is None or (state.clock is not None and at <= state.clock):
-        return state
-    return replace(state, clock=at)
+def _advance(state: ClusterState, at: float | None, received: float | None = None) -> ClusterState:
+    """Move "now" (`clock`) to `at` and the console's clock to `received`, never backwards."""
+    later = at is not None and (state.clock is None or at > state.clock)
+    heard = received is not None and (state.console_clock is None or received > state.console_clock)
+    if later and heard:
+        return replace(state, clock=at, console_clock=received)
+    if later:
+        return replace(state, clock=at)
+    if heard:
+        return replace(state, console_clock=received)
+    return state
+
+
+def _on_line(state: ClusterState, node: NodeState, fact: LogSeen) -> ClusterState:
+    """A log line: its time is the node's clock, which its arrival on the console's measures."""
+    ts, received = fact.event.ts, fact.received
+    if ts is None:  # a line without a time happened "now", on no clock of its own
+        return _advance(_on_log(state, node, fact.event, state.clock, Heard(None, received)),
+                        None, received)
+    at = ts.timestamp()
+    if received is not None:
+        est = observe(node.clock_offset, at, received)
+        if est is not node.clock_offset:
+            node = replace(node, clock_offset=est)
+            state = _put_node(state, node)
+    return _advance(_on_log(state, node, fact.event, at, Heard(node.name, received)), at, received)
 
 
 def _with(mapping: Mapping[str, Any], key: str, value: Any) -> Mapping[str, Any]:
@@ -170,11 +203,11 @@ _ENTERABLE = frozenset(s.value for s in VrrpState if s is not VrrpState.UNKNOWN)
 
 
 def _on_log(
-    state: ClusterState, node: NodeState, event: LogEvent, at: float | None
+    state: ClusterState, node: NodeState, event: LogEvent, at: float | None, heard: Heard
 ) -> ClusterState:
     kind = event.kind
     if kind is LogKind.DAEMON:
-        return _on_daemon(state, node, event, at)
+        return _on_daemon(state, node, event, at, heard)
     if kind is LogKind.OTHER and event.fields.get("tag") and at is not None:
         return _put_node(state, replace(node, signs=_with(node.signs, event.fields["tag"], at)))
     if kind is LogKind.GARP and at is not None:  # the last gratuitous ARP logged for a VIP
@@ -192,7 +225,7 @@ def _on_log(
         word = event.fields.get("state")
         if word not in _ENTERABLE:
             return state
-        return _enter(state, node.name, inst, VrrpState(word), at)
+        return _enter(state, node.name, inst, VrrpState(word), at, heard=heard)
     if kind is LogKind.PRIORITY:
         inst = replace(inst, effective_priority=event.fields.get("to"))
     if kind in _EVIDENCE_KINDS:
@@ -208,22 +241,24 @@ def _remember(inst: InstanceState, ev: Evidence) -> InstanceState:
 
 
 def _on_daemon(
-    state: ClusterState, node: NodeState, event: LogEvent, at: float | None
+    state: ClusterState, node: NodeState, event: LogEvent, at: float | None, heard: Heard
 ) -> ClusterState:
     action = event.fields.get("action")
     if action == "start":
         return _put_node(state, replace(node, started_at=at))
     if action == "stop":
-        return _stop_all(state, node.name, at, event.text)
+        return _stop_all(state, node.name, at, event.text, heard)
     return state
 
 
-def _stop_all(state: ClusterState, name: str, at: float | None, why: str) -> ClusterState:
+def _stop_all(
+    state: ClusterState, name: str, at: float | None, why: str, heard: Heard = CONSOLE
+) -> ClusterState:
     node = state.node(name)
     assert node is not None
     for inst in node.instances:
         if inst.state not in (VrrpState.STOP, VrrpState.UNKNOWN):
-            state = _enter(state, name, inst, VrrpState.STOP, at, why)
+            state = _enter(state, name, inst, VrrpState.STOP, at, why, heard)
     return state
 
 
@@ -234,14 +269,16 @@ def _enter(
     to: VrrpState,
     at: float | None,
     why: str | None = None,
+    heard: Heard = CONSOLE,
 ) -> ClusterState:
-    """Put `inst` on node `name` in state `to`, recording the transition and its cause."""
+    """Put `inst` on node `name` in state `to`, recording the transition and its cause; `heard`
+    says whose clock `at` reads and when the console received it."""
     node = state.node(name)
     assert node is not None
     if to is inst.state:
         return _put_node(state, _put_instance(node, inst))
     cause, detail = ("stopped", why) if why is not None else infer_cause(state, node, inst, to, at)
-    tr = Transition(node.name, inst.name, inst.state, to, at, cause, detail)
+    tr = Transition(node.name, inst.name, inst.state, to, at, cause, detail, *heard)
     inst = replace(inst, state=to, since=at, last_transition=tr)
     state = _put_node(state, _put_instance(node, inst))
     return replace(state, transitions=(*state.transitions, tr)[-MAX_TRANSITIONS:],

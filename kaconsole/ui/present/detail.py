@@ -18,7 +18,7 @@ from kaconsole.core.insight.timeline import Entry
 from kaconsole.core.state.causes import RESIGN_WINDOW
 from kaconsole.core.state.model import ClusterState, Transition
 from kaconsole.ui.present.common import Seg, clock_text, state_label, state_role
-from kaconsole.ui.present.panes import PaneLine, advert_line, owner_of
+from kaconsole.ui.present.panes import PaneLine, advert_line
 
 Lines = list[list[Seg]]
 _ENTRY_ROLE = {"anomaly": "anomaly", "operator": "log-change", "state": ""}
@@ -73,7 +73,7 @@ def log_detail(f: LogSeen) -> Lines:
 
 def advert_detail(f: AdvertSeen, state: ClusterState | None) -> Lines:
     adv = f.advert
-    owner = owner_of(state, adv.src) if state else None
+    owner = state.owner(adv.src) if state else None
     lines: Lines = [
         [("advert captured on ", "muted"), (f.node, ""), (f" at {clock_text(adv.ts)}", "muted")],
         [("sender    ", "muted"), (f"{owner} ({adv.src})" if owner else adv.src, "")],
@@ -96,12 +96,18 @@ def text_detail(title: str, line: PaneLine) -> Lines:
 
 
 def find_transition(state: ClusterState, entry: Entry) -> Transition | None:
-    """The transition a timeline row was written for (same node, time and states)."""
+    """The transition a timeline row was written for (same node, stamp and states)."""
+    at = entry.stamped if entry.stamped_by is not None else entry.at
     for t in reversed(state.transitions):
         arrow = f"{t.instance}: {t.from_state.value} → {t.to_state.value} "
-        if t.node == entry.node and t.at == entry.at and entry.text.startswith(arrow):
+        if t.node == entry.node and t.at == at and entry.text.startswith(arrow):
             return t
     return None
+
+
+def _whose(tr: Transition) -> str:
+    """Whose clock a transition's time reads: a node's own (the timeline row is the console's)."""
+    return f" on {tr.stamped_by}'s clock" if tr.stamped_by is not None else ""
 
 
 def transition_detail(
@@ -116,7 +122,7 @@ def transition_detail(
     lines: Lines = [
         [(f"{tr.instance} on {tr.node}: ", ""), (state_label(tr.from_state), state_role(
             tr.from_state)), (" → ", ""), (state_label(tr.to_state), state_role(tr.to_state)),
-         (f"  at {clock_text(tr.at)}  cause {tr.cause}", "muted")],
+         (f"  at {clock_text(tr.at)}{_whose(tr)}  cause {tr.cause}", "muted")],
         [("", "")], [("cause chain (oldest first)", "muted")],
     ]
     nodes = {tr.node, *(n.name for n in state.nodes if any(n.name in s for s in why.chain))}
@@ -152,9 +158,9 @@ def _evidence(
                 out.append(_ev("poll", state.clock, name, f"{service} {st}"))
     if "priority 0" in link:
         zero = [ad for ad in adverts if ad.advert.priority == 0 and start <= ad.advert.ts <= end
-                and owner_of(state, ad.advert.src) in named]
+                and state.owner(ad.advert.src) in named]
         for ad in zero[:_ADVERTS]:
-            line = advert_line(ad.node, ad.advert, owner_of(state, ad.advert.src))
+            line = advert_line(ad.node, ad.advert, state.owner(ad.advert.src))
             out.append(_ev("wire", ad.advert.ts, ad.node, line.text))
     kinds = next(k for word, k in _LINK_KINDS if word in link)
     # a takeover's own lines are seconds before it; a script's failure may be further back

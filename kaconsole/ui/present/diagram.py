@@ -129,3 +129,18 @@ def diagram_lines(d: Diagram, *, big: bool = False) -> list[list[Seg]]:
     return lines
 
 
+
+
+def master_timer(view: ClusterView) -> tuple[str, str]:
+    """Presentation mode's big timer: how long the first instance's MASTER has held it, as
+    (label, mm:ss)."""
+    state, sums = view.state, view.summaries
+    if not sums:
+        return "no VRRP instance yet", "--:--"
+    s = sums[0]
+    node = state.node(s.master) if s.master else None
+    inst = node.instance(s.name) if node else None
+    if inst is None or inst.since is None or state.clock is None:
+        return f"{s.name}: no MASTER", "--:--"
+    secs = int(max(state.clock - inst.since, 0))
+    return f"{s.name}: {s.master} MASTER for", f"{secs // 60:02d}:{secs % 60:02d}"

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from kaconsole.core.events import Advert, LogEvent, LogKind, VrrpState
 from kaconsole.core.insight.view import ClusterView
-from kaconsole.core.state.model import ClusterState
 from kaconsole.ui.present.common import Seg, clock_text, state_role
 
 _LOG_ROLE = {
@@ -77,16 +76,12 @@ def advert_line(node: str, adv: Advert, owner: str | None) -> PaneLine:
     return PaneLine(node, tuple(segs))
 
 
-def owner_of(state: ClusterState, src: str) -> str | None:
-    return next((n.name for n in state.nodes if n.addresses and src in n.addresses), None)
-
-
 def advert_sources(view: ClusterView) -> list[list[Seg]]:
     """Per VRID, who advertises now: more than one source is split brain."""
     state = view.state
     lines: list[list[Seg]] = []
     for s in view.summaries:
-        names = [owner_of(state, src) or src for src in s.advert_sources]
+        names = [state.name_of(src) for src in s.advert_sources]
         role = "anomaly" if len(names) > 1 else ("log-advert" if names else "muted")
         lines.append(
             [(f"VRID {s.vrid} ({s.name}): adverts from ", ""), (", ".join(names) or "nobody", role)]

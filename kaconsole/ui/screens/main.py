@@ -19,6 +19,7 @@ from textual.widgets import Digits, Footer, Input, Static
 from kaconsole.core.facts import AdvertSeen, LogSeen
 from kaconsole.core.insight.effects import expected_effect
 from kaconsole.core.insight.explain import OperatorAction
+from kaconsole.core.insight.timeline import Entry
 from kaconsole.core.insight.view import ClusterView, view_of
 from kaconsole.core.state.model import ClusterState
 from kaconsole.engine.actions import ActionRequest
@@ -29,9 +30,10 @@ from kaconsole.ui.messages import ActionDone, StateChanged
 from kaconsole.ui.palette import Entry as PaletteEntry
 from kaconsole.ui.present.config import config_lines
 from kaconsole.ui.present.detail import Lines, node_detail, row_detail
+from kaconsole.ui.present.diagram import master_timer
 from kaconsole.ui.present.explain import command_lines, session_entries, whatif_view
 from kaconsole.ui.present.nodes import columns, degraded, node_rows
-from kaconsole.ui.present.panes import PaneLine, advert_line, advert_sources, owner_of
+from kaconsole.ui.present.panes import PaneLine, advert_line, advert_sources
 from kaconsole.ui.screens.command_line import CommandLine
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.detail import Detail
@@ -81,7 +83,7 @@ class MainScreen(Screen[None]):
         self._pane_status()
 
     def _advert_line(self, f: AdvertSeen) -> PaneLine:
-        owner = owner_of(self.state, f.advert.src) if self.state else None
+        owner = self.state.owner(f.advert.src) if self.state else None
         return advert_line(f.node, f.advert, owner)
 
     # --- state in ---------------------------------------------------------------------------
@@ -105,9 +107,8 @@ class MainScreen(Screen[None]):
         state = self.state = view.state
         self.view = view
         self.selected = min(self.selected, max(len(state.nodes) - 1, 0))
-        new = self.console.journal.observe(view)
+        self._journalled(self.console.journal.observe(view))
         self.console.priorities.observe(view)
-        self.deck.ring("timeline").extend(new)
         c = self.console
         self.query_one("#header", ClusterHeader).show(
             view, c.cluster.description, read_only=c.read_only, findings=c.monitor.findings(state)
@@ -120,22 +121,16 @@ class MainScreen(Screen[None]):
         self._refresh_pane()
         self._timer(view)
 
+    def _journalled(self, new: list[Entry]) -> None:
+        """The timeline pane after the journal took `new`: drawn again when it reordered."""
+        ring = self.deck.ring("timeline")
+        if self.console.journal.reordered:
+            ring.replace(self.console.journal.entries)
+        else:
+            ring.extend(new)
+
     def _timer(self, view: ClusterView) -> None:
-        """Presentation mode's big timer: how long the first instance's MASTER has held it."""
-        state, sums = view.state, view.summaries
-        label, value = "no VRRP instance yet", "--:--"
-        if sums:
-            s = sums[0]
-            node = state.node(s.master) if s.master else None
-            inst = node.instance(s.name) if node else None
-            if inst is not None and inst.since is not None and state.clock is not None:
-                secs = int(max(state.clock - inst.since, 0))
-                label, value = (
-                    f"{s.name}: {s.master} MASTER for",
-                    f"{secs // 60:02d}:{secs % 60:02d}",
-                )
-            else:
-                label = f"{s.name}: no MASTER"
+        label, value = master_timer(view)
         self.query_one("#timer-label", Static).update(label)
         self.query_one("#timer", Digits).update(value)
 
@@ -351,11 +346,12 @@ class MainScreen(Screen[None]):
         journal = self.console.journal
         if not ok:
             entry = journal.action(
-                time.time(), request.node, "cancelled", f"{request.label}: cancelled"
+                self.console.monitor.clock(), request.node, "cancelled",
+                f"{request.label}: cancelled"
             )
-            self.deck.ring("timeline").extend([entry])
+            self._journalled([entry])
             return
-        now = time.time()
+        now = self.console.monitor.clock()
         self.console.monitor.record_action(
             OperatorAction(request.node, request.label, now, self.console.actions.command(request))
         )
@@ -365,7 +361,7 @@ class MainScreen(Screen[None]):
             "confirmed",
             f"{request.label} on {request.node}: confirmed, running",
         )
-        self.deck.ring("timeline").extend([entry])
+        self._journalled([entry])
         self._execute(request)
 
     @work(group="actions", exit_on_error=False, description="run a confirmed service action")
@@ -387,8 +383,8 @@ class MainScreen(Screen[None]):
             text, kind = message.outcome.summary(), ("done" if ok else "failed")
         else:
             ok, text, kind = False, f"{r.label} on {r.node}: refused: {message.error}", "failed"
-        entry = self.console.journal.action(time.time(), r.node, kind, text)
-        self.deck.ring("timeline").extend([entry])
+        entry = self.console.journal.action(self.console.monitor.clock(), r.node, kind, text)
+        self._journalled([entry])
         self.notify(text, severity="information" if ok else "error", timeout=8)
         self.console.monitor.refresh(r.node)
         if self.pane == "commands":

@@ -34,6 +34,21 @@ def test_a_bad_speed_is_an_argparse_error(value: str, capsys: pytest.CaptureFixt
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("value", ["node2", "node2=", "=3", "node2=soon", "node2=nan"])
+def test_a_bad_clock_skew_is_an_argparse_error(
+    value: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["demo", "--clock-skew", value])
+    assert exit_.value.code == 2
+    assert "expected NODE=SECONDS" in capsys.readouterr().err
+
+
+def test_a_clock_skew_on_no_demo_node_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo", "--clock-skew", "node9=3"]) == 2
+    assert "--clock-skew: no node node9 in the demo cluster" in capsys.readouterr().err
+
+
 def test_a_typo_d_subcommand_gets_a_suggestion(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_:
         main(["dmeo"])

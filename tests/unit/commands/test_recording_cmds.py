@@ -51,3 +51,36 @@ def test_timeline_merges_a_recordings_logs_and_adverts(
     doc = json.loads(capsys.readouterr().out)
     assert any(e["node"] == "n2" and "MASTER" in e["text"] for e in doc["entries"])
     assert [(f["from"], f["to"]) for f in doc["failovers"]] == [("198.18.0.1", "198.18.0.2")]
+
+
+def test_timeline_of_a_recording_orders_by_the_console_clock(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """n2's clock is 3 s ahead: its STOP, stamped 10:00:03.4, came before n1's MASTER (10:00:01.0
+    on n1's clock, in step with the console's); the recording's arrival times say so."""
+    from datetime import datetime
+
+    from kaconsole.core.events import LogEvent, LogKind
+
+    recorder = Recorder(CLUSTER, "console", tmp_path)
+
+    def seen(node: str, stamp: datetime, received: float, state: str) -> LogSeen:
+        event = LogEvent(LogKind.STATE, f"(VI_1) Entering {state} STATE", stamp, node, 1, "VI_1",
+                         None, {"state": state})
+        return LogSeen(node, event, received)
+
+    base = datetime(2026, 11, 29, 10, 0, 0, 0).timestamp()
+    for k in range(3):  # lines that measure each clock: 0.02 s on the way
+        recorder.fact(seen("n2", datetime(2026, 11, 29, 9, 59, 53 + k, 500_000),
+                           base - 10 + k + 0.52, "BACKUP"))
+        recorder.fact(seen("n1", datetime(2026, 11, 29, 9, 59, 50 + k, 500_000),
+                           base - 10 + k + 0.52, "BACKUP"))
+    recorder.fact(seen("n2", datetime(2026, 11, 29, 10, 0, 3, 400_000), base + 0.42, "STOP"))
+    recorder.fact(seen("n1", datetime(2026, 11, 29, 10, 0, 1, 0), base + 1.02, "MASTER"))
+    recorder.close()
+    assert main(["timeline", "--json", str(recorder.path)]) == 0
+    entries = json.loads(capsys.readouterr().out)["entries"]
+    last = [(e["node"], e["state"]) for e in entries][-2:]
+    assert last == [("n2", "STOP"), ("n1", "MASTER")]
+    stop = entries[-2]
+    assert stop["node_ts"].startswith("2026-11-29T10:00:03.4")
+    assert stop["ts"] < entries[-1]["ts"]

@@ -83,3 +83,19 @@ def test_expected_timers_of_the_node_that_takes_over() -> None:
     timers = expected_timers(healthy(), "VI_1", "node2")
     assert timers == {"master_down": 3.609, "skew": 0.609}
     assert expected_timers(healthy(), "VI_1", None) == {}
+
+
+def test_clock_skew_does_not_hold_a_drill_back() -> None:
+    """Skewed clocks mislead the logs, not VRRP: a failover drill may run, and says nothing."""
+    from dataclasses import replace
+
+    from kaconsole.core.insight.anomalies import find_anomalies
+    from kaconsole.core.state.clock import ClockOffset
+
+    state = healthy()
+    nodes = tuple(replace(n, clock_offset=ClockOffset(-4.0 if n.name == "node2" else 0.0,
+                                                       None, 0.0, False)) for n in state.nodes)
+    state = replace(state, nodes=nodes)
+    assert [a.kind for a in find_anomalies(state)] == ["clock_skew"]
+    assert preflight(state, "VI_1") == []
+    assert check((Condition("no_anomaly"),), state, "VI_1").ok

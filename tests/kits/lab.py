@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn
@@ -21,6 +21,7 @@ from kaconsole.core.insight.matrix import AdvertMatrix
 from kaconsole.errors import LabError
 from kaconsole.lab import control, faults, netns, nodes
 from kaconsole.lab.configs import LabSpec
+from kaconsole.lab.names import DEFAULT_PREFIX, NAMED_PREFIX, LabNames, any_lab
 from kaconsole.lab.registry import LabState, load
 
 
@@ -32,16 +33,21 @@ class Lab:
     state: LabState
     up_seconds: float
 
+    def spec(self, keepalived: Mapping[str, str] | None = None) -> LabSpec:
+        """This lab (its name and subnets) as `lab up` builds it afresh."""
+        return LabSpec(name=self.state.name, mgmt_net=self.state.mgmt_net,
+                       svc_net=self.state.svc_net, keepalived=dict(keepalived or {}))
+
     def ensure_up(self) -> None:
         """Give each test the lab's normal state, whatever an earlier test left: faults healed,
         every service running, each VIP on node1 only; else a fresh lab with the same keepalived
         builds (a mixed lab stays mixed)."""
         state = load(self.dir)
         if state is None or not all(nodes.is_node_init(n.init_pid) for n in state.node_states):
-            self.state = control.up(self.dir, LabSpec())
+            self.state = control.up(self.dir, self.spec())
             return
-        fresh = LabSpec(keepalived=dict(state.keepalived))
         self.state = state
+        fresh = self.spec(state.keepalived)
         try:
             for node in state.node_states:
                 if node.faults:
@@ -49,9 +55,8 @@ class Lab:
                 for service in ("sshd", "nginx", "keepalived"):
                     if nodes.service(node.init_pid, service, "status").returncode != 0:
                         nodes.start_service(node.init_pid, node.name, service)
-            specs = LabSpec(nodes=state.nodes, instances=state.instances).node_specs()
             deadline = time.monotonic() + 10
-            while any(control.vip_holders(specs, vip) != ["node1"] for vip in state.vips):
+            while any(self.local_vip_holders(vip) != ["node1"] for vip in state.vips):
                 if time.monotonic() > deadline:
                     raise LabError("the VIPs did not settle on node1")
                 time.sleep(0.1)
@@ -61,6 +66,11 @@ class Lab:
     @property
     def vip(self) -> str:
         return self.state.vips[0]
+
+    def local_vip_holders(self, vip: str | None = None) -> list[str]:
+        """The nodes holding `vip` (the first VIP) as their namespaces say: the lab's truth,
+        read from the host, no SSH."""
+        return control.vip_holders(self.state.node_states, vip or self.vip)
 
     def host(self, node: str) -> str:
         return self.state.node(node).mgmt_ip
@@ -116,6 +126,38 @@ async def eventually(
     return time.monotonic() - started
 
 
+async def first_times(
+    checks: Mapping[str, Callable[[], Awaitable[bool]]], timeout: float = 30.0
+) -> dict[str, float]:
+    """Poll every check until all have been true once; returns the seconds each took to be
+    true first (what `eventually` does, for several events whose order is measured)."""
+    started = time.monotonic()
+    seen: dict[str, float] = {}
+    while len(seen) < len(checks):
+        for what, check in checks.items():
+            if what not in seen and await check():
+                seen[what] = time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            missing = ", ".join(w for w in checks if w not in seen)
+            pytest.fail(f"timed out after {timeout} s waiting for {missing} (seen: {seen})")
+        await asyncio.sleep(0.05)
+    return seen
+
+
+@pytest.fixture
+def lab_b(lab: Lab) -> Iterator[Lab]:
+    """A second lab, named `b`, beside the session's (which the `lab` fixture holds up): its
+    own namespaces, first free subnets, VRIDs, keys and cluster file; always taken down after
+    the test, whatever the test did (a test may take it down itself)."""
+    lab_dir = lab.dir.parent / "lab-b"
+    started = time.monotonic()
+    try:
+        state = control.up(lab_dir, LabSpec(name="b"), place=True)
+        yield Lab(lab_dir, state, time.monotonic() - started)
+    finally:
+        control.down(lab_dir, "b")
+
+
 def drill(lab: Lab, tmp: Path, name: str) -> tuple[int, dict[str, Any], str]:
     """`kaconsole drill --yes --report`: exit status, the JSON report, the Markdown beside it."""
     report = tmp / f"{Path(name).stem}.json"
@@ -135,12 +177,16 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(f"lab unavailable: {reason}")
 
 
-def leftovers() -> list[str]:
-    """Namespaces, links and host mounts of the lab that still exist."""
-    found = [f"namespace {n}" for n in netns.lab_namespaces()]
-    found += [f"link {link}" for link in netns.lab_links()]
+def leftovers(names: LabNames | None = None) -> list[str]:
+    """Namespaces, links and host mounts of a lab (`names`; None: of every lab, default and
+    named) that still exist."""
+    owns = any_lab if names is None else names.owns
+    marks = (DEFAULT_PREFIX, NAMED_PREFIX) if names is None else (names.prefix,)
+    found = [f"namespace {n}" for n in netns.lab_namespaces(owns)]
+    found += [f"link {link}" for link in netns.lab_links(owns)]
     mounts = Path("/proc/self/mountinfo").read_text()
-    found += [f"mount {line.split()[4]}" for line in mounts.splitlines() if "kclab" in line]
+    found += [f"mount {line.split()[4]}" for line in mounts.splitlines()
+              if any(mark in line for mark in marks)]
     return found
 
 

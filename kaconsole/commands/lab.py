@@ -66,7 +66,8 @@ def register(sub: Any) -> None:
 
     up = actions.add_parser("up", parents=[common], help="bring the lab up (replaces any old one)")
     up.add_argument("--nodes", type=int, default=2, help="number of nodes (default 2)")
-    up.add_argument("--instances", type=int, default=1, help="VRRP instances, VRIDs 51.. (1)")
+    up.add_argument("--instances", type=int, default=1,
+                    help="VRRP instances, VRIDs 51.. (a named lab: 59..) (1)")
     up.add_argument("--vrrp-version", type=int, choices=(2, 3), default=2)
     up.add_argument("--unicast", action="store_true", help="unicast peers instead of multicast")
     up.add_argument("--mgmt-net", metavar="SUBNET",

@@ -6,6 +6,7 @@ leaves the other running. A second view of the default lab's nodes shares their 
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
@@ -98,8 +99,8 @@ async def test_two_labs_one_console_split_brain_and_read_only(
         await pilot.pause()
         faults.apply(lab_b.dir, "node2", "vrrp-deaf")
         try:
-            async def real() -> bool:
-                return lab_b.local_vip_holders() == ["node1", "node2"]
+            async def real() -> bool:  # the lab's truth, off the app's loop
+                return await asyncio.to_thread(lab_b.local_vip_holders) == ["node1", "node2"]
 
             seen = await first_times({
                 "real": real,
@@ -125,12 +126,16 @@ async def test_two_labs_one_console_split_brain_and_read_only(
 async def _actions_offered_on_a_refused_on_b(app: FleetApp, pilot: Pilot[int], lab_b: Lab,
                                              audit: AuditLog) -> None:
     await pilot.press("a")
+    await pilot.pause()
     assert isinstance(app.screen, NodeActions)  # the default lab offers them
     await pilot.press("escape")
+    await pilot.pause()
     app.open_cluster(B)
     await pilot.pause()
     await pilot.press("a")
+    await pilot.pause()
     assert isinstance(app.screen, FleetClusterScreen)  # no action menu: read-only
+    assert app.screen.console.cluster.name == B
     assert app.members[B].actions.read_only
     assert not app.members[A].actions.read_only
     with pytest.raises(ActionRefused, match="read-only"):  # not even a confirmed request

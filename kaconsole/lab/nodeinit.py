@@ -3,8 +3,8 @@
 Started by the lab as `ip netns exec NS unshare --pid --mount --uts --fork --mount-proc python -m
 kaconsole.lab.nodeinit NS HOSTNAME NODE_DIR [KEEPALIVED]`; NS, unused inside, tells `lab down`
 which lab the process belongs to; KEEPALIVED, another keepalived build, is bind-mounted over the
-distribution's, so every way of running it in the node (the service
-commands, SSH sessions, `keepalived --signum`, `keepalived -t`) gets that version.
+distribution's, so every way of running it in the node (the service commands, SSH sessions,
+`keepalived --signum`, `keepalived -t`) gets that version.
 
 The daemons started later inside the node (sshd, nginx, keepalived) are re-parented to this
 process when they daemonize; without a reaping pid 1 a SIGKILLed keepalived would stay a zombie
@@ -20,6 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+#: How the lab starts an init (`python -m`), and how it recognises one among the host's processes.
 MODULE = "kaconsole.lab.nodeinit"
 #: The distribution's keepalived, which a node running another build has that build mounted over.
 SYSTEM_KEEPALIVED = "/usr/sbin/keepalived"

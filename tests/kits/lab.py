@@ -146,13 +146,21 @@ async def first_times(
 
 @pytest.fixture
 def lab_b(lab: Lab) -> Iterator[Lab]:
-    """A second lab, named `b`, beside the session's (which the `lab` fixture holds up): its
-    own namespaces, first free subnets, VRIDs, keys and cluster file; always taken down after
-    the test, whatever the test did (a test may take it down itself)."""
+    """A second lab, named `b`, beside the session's (which the `lab` fixture holds up), as
+    `kaconsole lab up --name b` brings it: its own namespaces, first free subnets, VRIDs, keys
+    and cluster file; always taken down after the test, whatever the test did (a test may take
+    it down itself)."""
     lab_dir = lab.dir.parent / "lab-b"
     started = time.monotonic()
     try:
-        state = control.up(lab_dir, LabSpec(name="b"), place=True)
+        up = subprocess.run(
+            [sys.executable, "-m", "kaconsole", "lab", "up", "--name", "b", "--dir", str(lab_dir)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert up.returncode == 0, up.stderr
+        assert up.stdout.startswith("lab b up in "), up.stdout
+        state = load(lab_dir)
+        assert state is not None
         yield Lab(lab_dir, state, time.monotonic() - started)
     finally:
         control.down(lab_dir, "b")

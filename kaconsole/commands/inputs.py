@@ -64,7 +64,7 @@ def cluster_file(path: str) -> Cluster:
     refused here, before anything is sent, while its lab is down."""
     cluster = load_cluster(path)
     if cluster.lab_dir is not None:
-        gate.require_up(path, cluster.lab_dir)
+        gate.require_up(path, cluster.lab_dir, cluster.lab_name)
     return cluster
 
 

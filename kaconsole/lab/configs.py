@@ -3,9 +3,9 @@
 Everything here is deterministic from a `LabSpec`, so unit tests check the exact text and
 `keepalived -t` can vouch for it. Addresses come from RFC 2544's benchmarking range, 198.18.0.0/15
 (by default management 198.18.1.0/24, service 198.18.2.0/24; `--mgmt-net`, `--svc-net` move
-them within it). Not the RFC 5737 documentation ranges: on CI machines like ours 192.0.2.0/24 is
-the uplink and 203.0.113.0/24 holds the package registries; `lab up` refuses any subnet the host
-already uses (`hostnet`).
+them within it; a named lab takes the next free pair, `slot_nets`). Not the RFC 5737
+documentation ranges: on CI machines like ours 192.0.2.0/24 is the uplink and 203.0.113.0/24
+holds the package registries; `lab up` refuses any subnet the host already uses (`hostnet`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,8 @@ from typing import Any
 
 import yaml
 
-PREFIX = "kclab"
-MGMT_BRIDGE = f"{PREFIX}-mgmt"
-SVC_BRIDGE = f"{PREFIX}-svc"
+from kaconsole.lab.names import LabNames, name_problem
+
 #: The only range lab subnets may come from (RFC 2544 benchmarking: never a real network).
 LAB_RANGE = IPv4Network("198.18.0.0/15")
 DEFAULT_MGMT_NET = "198.18.1.0/24"
@@ -31,6 +30,8 @@ SVC_IF = "eth1"
 FIRST_VRID = 51
 MAX_NODES = 6
 MAX_INSTANCES = 8
+#: A named lab's first VRID: none of the default lab's (51..58), so the two never read alike.
+NAMED_FIRST_VRID = FIRST_VRID + MAX_INSTANCES
 TRACK_INTERVAL = 1
 TRACK_WEIGHT = -20
 SCRIPT_PATH = "/etc/keepalived/check_nginx.sh"
@@ -79,6 +80,17 @@ def host_address(net: str, number: int) -> str:
     return str(IPv4Network(net).network_address + number)
 
 
+def slot_nets(slot: int) -> tuple[str, str]:
+    """The management and service /24s of slot `slot` of the lab range: slot 0 is the default
+    lab's (198.18.1.0/24, 198.18.2.0/24), slot 1 198.18.3.0/24 and 198.18.4.0/24, and so on."""
+    first = LAB_RANGE.network_address + (2 * slot + 1) * 256
+    return f"{first}/24", f"{first + 256}/24"
+
+
+#: Slots 1.. to place named labs in: their two /24s (2k+1, 2k+2) stay inside LAB_RANGE.
+NAMED_SLOTS = range(1, (LAB_RANGE.num_addresses // 256 - 1) // 2)
+
+
 @dataclass(frozen=True, slots=True)
 class NodeSpec:
     """One lab node: its name, index (1-based), addresses and base priority."""
@@ -88,6 +100,8 @@ class NodeSpec:
     svc_net: str = DEFAULT_SVC_NET
     keepalived: str | None = None
     """Another keepalived version for this node (a `lab build`), None: the distribution's."""
+    lab: str | None = None
+    """The lab's name (None: the default lab)."""
 
     @property
     def name(self) -> str:
@@ -95,7 +109,7 @@ class NodeSpec:
 
     @property
     def netns(self) -> str:
-        return f"{PREFIX}-{self.name}"
+        return LabNames(self.lab).netns(self.name)
 
     @property
     def mgmt_ip(self) -> str:
@@ -107,11 +121,11 @@ class NodeSpec:
 
     @property
     def host_mgmt_veth(self) -> str:
-        return f"{PREFIX}{self.index}m"
+        return LabNames(self.lab).veth(self.index, "m")
 
     @property
     def host_svc_veth(self) -> str:
-        return f"{PREFIX}{self.index}s"
+        return LabNames(self.lab).veth(self.index, "s")
 
     @property
     def priority(self) -> int:
@@ -132,10 +146,20 @@ class LabSpec:
     svc_net: str = DEFAULT_SVC_NET
     keepalived: dict[str, str] = field(default_factory=dict)
     """Node name -> keepalived version built by `lab build` (others run the distribution's)."""
+    name: str | None = None
+    """A named lab runs beside the default one (None): its own names, directory, VRIDs."""
+
+    @property
+    def names(self) -> LabNames:
+        return LabNames(self.name)
+
+    @property
+    def first_vrid(self) -> int:
+        return FIRST_VRID if self.name is None else NAMED_FIRST_VRID
 
     def node_specs(self) -> list[NodeSpec]:
         return [
-            NodeSpec(i, self.mgmt_net, self.svc_net, self.keepalived.get(f"node{i}"))
+            NodeSpec(i, self.mgmt_net, self.svc_net, self.keepalived.get(f"node{i}"), self.name)
             for i in range(1, self.nodes + 1)
         ]
 
@@ -152,12 +176,16 @@ class LabSpec:
         return ["VI_CLUSTER" if k == 0 else f"VI_CLUSTER_{k + 1}" for k in range(self.instances)]
 
     def vips(self) -> list[str]:
-        """Instance k (0-based) has VRID 51 + k and VIP .(100 + k) of the service subnet."""
+        """Instance k (0-based) has VRID first_vrid + k and VIP .(100 + k) of the service
+        subnet."""
         return [host_address(self.svc_net, 100 + k) for k in range(self.instances)]
 
     def validate(self) -> list[str]:
         """Problems with the spec, as messages naming the option."""
         problems = []
+        name = None if self.name is None else name_problem(self.name)
+        if name:
+            problems.append(f"--name {self.name}: {name}")
         if not 1 <= self.nodes <= MAX_NODES:
             problems.append(f"--nodes must be 1..{MAX_NODES}")
         if not 1 <= self.instances <= MAX_INSTANCES:
@@ -233,7 +261,7 @@ def keepalived_conf(spec: LabSpec, node: NodeSpec) -> str:
             f"vrrp_instance {name} {{",
             f"    state {'MASTER' if node.index == 1 else 'BACKUP'}",
             f"    interface {SVC_IF}",
-            f"    virtual_router_id {FIRST_VRID + k}",
+            f"    virtual_router_id {spec.first_vrid + k}",
             f"    priority {node.priority}",
             "    advert_int 1",
         ]
@@ -323,14 +351,16 @@ def known_hosts(host_keys: dict[str, str]) -> str:
 
 def cluster_document(spec: LabSpec, lab_dir: Path) -> dict[str, Any]:
     """The cluster file (CONTRACTS.md section 1) describing the lab; its `lab` key lets every
-    command refuse it at once while this lab is down (CONTRACTS.md section 10)."""
+    command refuse it at once while this lab is down (CONTRACTS.md section 10), and names a
+    named lab (`name`), for the message that says how to bring it back."""
     services = {name: dict(cmds) for name, cmds in SERVICES.items() if name != "sshd"}
     version = f"VRRPv{spec.vrrp_version}{', unicast' if spec.unicast else ''}"
     version += "".join(f", keepalived {v} on {n}" for n, v in sorted(spec.keepalived.items()))
+    lab = {"dir": str(lab_dir)} | ({} if spec.name is None else {"name": spec.name})
     return {
-        "name": "kaconsole-lab",
-        "description": f"kaconsole lab: {spec.nodes} nodes, {spec.instances} instance(s), "
-        f"{version}",
+        "name": spec.names.cluster_name,
+        "description": f"kaconsole {spec.names.label}: {spec.nodes} nodes, "
+        f"{spec.instances} instance(s), {version}",
         "ssh": {
             "user": "root",
             "port": 22,
@@ -345,7 +375,7 @@ def cluster_document(spec: LabSpec, lab_dir: Path) -> dict[str, Any]:
         "keepalived_conf": KEEPALIVED_CONF,
         "vip_probe": {"url": f"http://{spec.vips()[0]}/"},
         "nodes": [{"name": n.name, "host": n.mgmt_ip} for n in spec.node_specs()],
-        "lab": {"dir": str(lab_dir)},
+        "lab": lab,
     }
 
 

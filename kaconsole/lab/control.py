@@ -11,16 +11,17 @@ import string
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from kaconsole.errors import LabError
 from kaconsole.lab import build, configs, hostnet, netns, nodes
 from kaconsole.lab.configs import LabSpec, NodeSpec
+from kaconsole.lab.names import LabNames
 from kaconsole.lab.registry import LabState, NodeState, load, save, state_path
 
 #: Host tools the lab needs, with the Debian package that provides each.
@@ -58,15 +59,27 @@ def _password() -> str:
     return "".join(secrets.choice(string.ascii_lowercase + string.digits) for _ in range(8))
 
 
-def down(lab_dir: Path) -> list[str]:
-    """Remove the lab (and any leftover of an earlier one, found by name, never from the state
-    file alone); returns what was removed."""
-    inits = nodes.running_inits()
+def down(lab_dir: Path, name: str | None = None) -> list[str]:
+    """Remove the lab called `name` (None: the default lab), and any leftover of an earlier one
+    of that name, found by name, never from the state file alone; other labs stay untouched.
+    Returns what was removed."""
+    _same_lab(lab_dir, name)
+    names = LabNames(name)
+    inits = nodes.running_inits(names.owns)
     netns.kill_pids(inits)  # SIGKILL to a node's init ends its whole pid namespace
-    removed = netns.remove_leftovers()
+    removed = netns.remove_leftovers(names)
     _wait_gone(inits)
     state_path(lab_dir).unlink(missing_ok=True)
     return removed
+
+
+def _same_lab(lab_dir: Path, name: str | None) -> None:
+    """Refuse to act on `lab_dir` as lab `name` while it holds another lab's state: that lab
+    would be left running with no state to take it down by."""
+    state = load(lab_dir)
+    if state is not None and state.name != name:
+        held = "the default lab" if state.name is None else f"lab {state.name}"
+        raise LabError(f"{lab_dir} holds {held}: give its --name, or another --dir")
 
 
 def _wait_gone(pids: list[int], timeout: float = 3.0) -> None:
@@ -75,8 +88,10 @@ def _wait_gone(pids: list[int], timeout: float = 3.0) -> None:
         time.sleep(0.02)
 
 
-def up(lab_dir: Path, spec: LabSpec) -> LabState:
-    """Build the lab; on any failure tear down what was built and raise LabError."""
+def up(lab_dir: Path, spec: LabSpec, *, place: bool = False) -> LabState:
+    """Build the lab; on any failure tear down what was built and raise LabError. `place`: a
+    named lab takes the first free pair of slot subnets (`configs.slot_nets`) instead of the
+    spec's."""
     preflight()
     problems = spec.validate()
     if problems:
@@ -85,8 +100,10 @@ def up(lab_dir: Path, spec: LabSpec) -> LabState:
     spec = replace(spec, password=_password())
     deadline = time.monotonic() + UP_TIMEOUT
     lab_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    down(lab_dir)
-    hostnet.check_free((spec.mgmt_net, spec.svc_net))
+    down(lab_dir, spec.name)
+    if place:
+        spec = _placed(spec)
+    hostnet.check_free((spec.mgmt_net, spec.svc_net), spec.names.owns)
     shutil.rmtree(lab_dir / "nodes", ignore_errors=True)
     state = LabState(
         dir=str(lab_dir), nodes=spec.nodes, instances=spec.instances,
@@ -94,13 +111,25 @@ def up(lab_dir: Path, spec: LabSpec) -> LabState:
         cluster_file=str(lab_dir / "cluster.yaml"),
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
         mgmt_net=spec.mgmt_net, svc_net=spec.svc_net, keepalived=dict(spec.keepalived),
+        name=spec.name,
     )  # fmt: skip
     try:
         _build(lab_dir, spec, state, binaries, deadline)
     except BaseException:
-        down(lab_dir)
+        down(lab_dir, spec.name)
         raise
     return state
+
+
+def _placed(spec: LabSpec) -> LabSpec:
+    if spec.name is None:
+        raise LabError("the default lab has fixed subnets: only a named lab is placed")
+    pair = hostnet.first_free(map(configs.slot_nets, configs.NAMED_SLOTS), hostnet.read_facts(),
+                              spec.names.owns)
+    if pair is None:
+        raise LabError(f"no free pair of /24s left in {configs.LAB_RANGE} for lab {spec.name}: "
+                       "take another lab down, or give --mgmt-net and --svc-net")
+    return replace(spec, mgmt_net=pair[0], svc_net=pair[1])
 
 
 def _keepalived_builds(spec: LabSpec) -> dict[str, Path]:
@@ -120,7 +149,7 @@ def _keepalived_builds(spec: LabSpec) -> dict[str, Path]:
 
 def _build(lab_dir: Path, spec: LabSpec, state: LabState, binaries: dict[str, Path],
            deadline: float) -> None:
-    client_pub = nodes.generate_key(lab_dir / "id_ed25519", "kaconsole-lab")
+    client_pub = nodes.generate_key(lab_dir / "id_ed25519", spec.names.cluster_name)
     netns.create_bridges(spec)
     host_keys: dict[str, str] = {}
     for node in spec.node_specs():
@@ -191,15 +220,27 @@ def node_addresses(netns_name: str, interface: str = configs.SVC_IF) -> list[str
     return [a["local"] for e in entries for a in e.get("addr_info", []) if "local" in a]
 
 
-def vip_holders(node_specs: list[NodeSpec], vip: str) -> list[str]:
-    return [n.name for n in node_specs if vip in node_addresses(n.netns)]
+class _InNamespace(Protocol):
+    """A node as `NodeSpec` (to be built) or `NodeState` (running) describes it."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def netns(self) -> str: ...
 
 
-def status(lab_dir: Path) -> dict[str, Any]:
-    """What runs in the lab now, from the nodes themselves (never from the state file alone)."""
+def vip_holders(lab_nodes: Iterable[_InNamespace], vip: str) -> list[str]:
+    return [n.name for n in lab_nodes if vip in node_addresses(n.netns)]
+
+
+def status(lab_dir: Path, name: str | None = None) -> dict[str, Any]:
+    """What runs in the lab now, from the nodes themselves (never from the state file alone);
+    with no lab in `lab_dir`, the leftovers of lab `name`."""
     state = load(lab_dir)
     if state is None:
-        return {"dir": str(lab_dir), "up": False, "nodes": [], "leftovers": _leftovers()}
+        return {"dir": str(lab_dir), "name": name, "up": False, "nodes": [],
+                "leftovers": _leftovers(LabNames(name))}
     report_nodes = []
     for node in state.node_states:
         running = nodes.is_node_init(node.init_pid)
@@ -218,7 +259,8 @@ def status(lab_dir: Path) -> dict[str, Any]:
             "keepalived_version": _node_keepalived_version(node.init_pid) if running else None,
         })  # fmt: skip
     return {
-        "dir": str(lab_dir), "up": all(n["running"] for n in report_nodes),
+        "dir": str(lab_dir), "name": state.name,
+        "up": bool(report_nodes) and all(n["running"] for n in report_nodes),
         "cluster_file": state.cluster_file, "created_at": state.created_at,
         "nodes_count": state.nodes, "instances": state.instances,
         "vrrp_version": state.vrrp_version, "unicast": state.unicast, "vips": state.vips,
@@ -233,7 +275,7 @@ def _node_keepalived_version(init_pid: int) -> str | None:
     return build.parse_version(result.stderr + result.stdout)
 
 
-def _leftovers() -> list[str]:
-    return [f"namespace {n}" for n in netns.lab_namespaces()] + [
-        f"link {link}" for link in netns.lab_links()
+def _leftovers(names: LabNames) -> list[str]:
+    return [f"namespace {n}" for n in netns.lab_namespaces(names.owns)] + [
+        f"link {link}" for link in netns.lab_links(names.owns)
     ]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from kaconsole.errors import LabError
 from kaconsole.lab import nodes
+from kaconsole.lab.names import LabNames
 from kaconsole.lab.registry import LabState, load
 
 
@@ -22,12 +23,13 @@ def down_reason(state: LabState | None, is_up: Callable[[int], bool]) -> str | N
     return None
 
 
-def require_up(cluster_file: str, lab_dir: str) -> None:
-    """LabError (one line, exit 2) unless the lab in `lab_dir` is up; reads local state only."""
+def require_up(cluster_file: str, lab_dir: str, name: str | None = None) -> None:
+    """LabError (one line, exit 2) unless the lab in `lab_dir` (called `name`, None: the default
+    lab) is up; reads local state only."""
     try:
         reason = down_reason(load(Path(lab_dir)), nodes.is_node_init)
     except LabError as exc:
         reason = f"cannot be checked: {exc}"
     if reason is not None:
         raise LabError(f"{cluster_file}: the lab in {lab_dir} {reason}; nothing was sent "
-                       "(`kaconsole lab up` brings it back)")
+                       f"(`{LabNames(name).up_command}` brings it back)")

@@ -1,22 +1,22 @@
 """Whether a lab subnet is free on this host: the lab's bridges must never shadow a real network.
 
 A subnet the host already uses is refused: one it routes (or has an address in) other than
-through a lab bridge, one holding a gateway, a resolver of /etc/resolv.conf, an address of
-/etc/hosts, or the peer of an open TCP connection. `conflicts` decides from `HostFacts` alone
-(unit-tested); the readers below gather the facts with `ip`, `ss` and two files.
+through this lab's own bridges (another lab's count: two labs never share a subnet), one holding
+a gateway, a resolver of /etc/resolv.conf, an address of /etc/hosts, or the peer of an open TCP
+connection. `conflicts` decides from `HostFacts` alone (unit-tested); the readers below gather
+the facts with `ip`, `ss` and two files.
 """
 
 from __future__ import annotations
 
 import json
 import subprocess
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network, ip_address, ip_network
 from pathlib import Path
 
 from kaconsole.errors import LabError
-from kaconsole.lab.configs import PREFIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +53,9 @@ def _v4(text: str) -> IPv4Address | None:
     return address.ipv4_mapped
 
 
-def conflicts(nets: Iterable[str], facts: HostFacts) -> list[str]:
-    """Why each lab subnet in `nets` is not free, one message per finding (none: all free)."""
+def conflicts(nets: Iterable[str], facts: HostFacts, owns: Callable[[str], bool]) -> list[str]:
+    """Why each lab subnet in `nets` is not free, one message per finding (none: all free);
+    `owns` tells the lab's own links, whose routes are no conflict."""
     found: list[str] = []
     for text in nets:
         net = IPv4Network(text)
@@ -66,7 +67,7 @@ def conflicts(nets: Iterable[str], facts: HostFacts) -> list[str]:
         for route in facts.routes:
             if route.gateway and inside(route.gateway):
                 found.append(f"{net} holds the gateway {route.gateway} ({route.dst} route)")
-            if route.dst == "default" or route.dev.startswith(PREFIX):
+            if route.dst == "default" or owns(route.dev):
                 continue
             try:
                 dst = ip_network(route.dst, strict=False)
@@ -147,8 +148,14 @@ def read_facts() -> HostFacts:
     )
 
 
-def check_free(nets: Iterable[str]) -> None:
+def first_free(candidates: Iterable[tuple[str, str]], facts: HostFacts,
+               owns: Callable[[str], bool]) -> tuple[str, str] | None:
+    """The first pair of subnets of which the host uses neither (None: all are taken)."""
+    return next((pair for pair in candidates if not conflicts(pair, facts, owns)), None)
+
+
+def check_free(nets: Iterable[str], owns: Callable[[str], bool]) -> None:
     """LabError naming every way the host already uses one of `nets`."""
-    found = conflicts(nets, read_facts())
+    found = conflicts(nets, read_facts(), owns)
     if found:
         raise LabError("the lab needs subnets this host does not use: " + "; ".join(found))

@@ -1,7 +1,8 @@
 """Namespaces, bridges, veths and addresses of the lab, and the removal of their leftovers.
 
-Only names starting with `kclab` are ever created or removed; other namespaces on the host
-(for example other tools' `kcs-*`) are never touched.
+Only names a lab owns (`names`: `kclab*` for the default lab, `kcl-NAME-*` for a named one) are
+ever created or removed, each lab only its own; other namespaces on the host (for example other
+tools' `kcs-*`) are never touched.
 """
 
 from __future__ import annotations
@@ -11,19 +12,14 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from ipaddress import IPv4Network
 
 from kaconsole.errors import LabError
-from kaconsole.lab.configs import (
-    MGMT_BRIDGE,
-    MGMT_IF,
-    PREFIX,
-    SVC_BRIDGE,
-    SVC_IF,
-    LabSpec,
-    NodeSpec,
-)
+from kaconsole.lab.configs import MGMT_IF, SVC_IF, LabSpec, NodeSpec
+from kaconsole.lab.names import LabNames, any_lab
+
+Owns = Callable[[str], bool]
 
 
 def run(argv: Sequence[str], *, check: bool = True, timeout: float = 10.0) -> str:
@@ -42,18 +38,18 @@ def run(argv: Sequence[str], *, check: bool = True, timeout: float = 10.0) -> st
     return proc.stdout
 
 
-def lab_namespaces() -> list[str]:
-    """Names of existing network namespaces created by the lab."""
+def lab_namespaces(owns: Owns = any_lab) -> list[str]:
+    """Names of existing network namespaces created by a lab (`owns`: by one lab; any lab's)."""
     out = run(["ip", "-j", "netns", "list"], check=False).strip()
     entries = json.loads(out) if out else []
-    return [e["name"] for e in entries if str(e.get("name", "")).startswith(f"{PREFIX}-")]
+    return [e["name"] for e in entries if owns(str(e.get("name", "")))]
 
 
-def lab_links() -> list[str]:
-    """Host interfaces created by the lab (bridges and host ends of veths)."""
+def lab_links(owns: Owns = any_lab) -> list[str]:
+    """Host interfaces created by a lab (bridges and host ends of veths)."""
     out = run(["ip", "-j", "link", "show"], check=False).strip()
     entries = json.loads(out) if out else []
-    return [e["ifname"] for e in entries if str(e.get("ifname", "")).startswith(PREFIX)]
+    return [e["ifname"] for e in entries if owns(str(e.get("ifname", "")))]
 
 
 def namespace_pids(netns: str) -> list[int]:
@@ -67,16 +63,16 @@ def kill_pids(pids: Sequence[int]) -> None:
             os.kill(pid, signal.SIGKILL)
 
 
-def remove_leftovers() -> list[str]:
-    """Kill every process in a lab namespace, then delete lab namespaces and links.
+def remove_leftovers(names: LabNames) -> list[str]:
+    """Kill every process in one lab's namespaces, then delete its namespaces and links.
 
     Works from names alone, so it also cleans up after a crashed or killed `lab up`."""
     removed = []
-    for netns in lab_namespaces():
+    for netns in lab_namespaces(names.owns):
         kill_pids(namespace_pids(netns))
         run(["ip", "netns", "del", netns], check=False)
         removed.append(f"namespace {netns}")
-    for link in lab_links():
+    for link in lab_links(names.owns):
         run(["ip", "link", "del", link], check=False)
         removed.append(f"link {link}")
     return removed
@@ -87,8 +83,8 @@ def _prefix(net: str) -> int:
 
 
 def create_bridges(spec: LabSpec) -> None:
-    bridges = ((MGMT_BRIDGE, spec.host_mgmt_ip, spec.mgmt_net),
-               (SVC_BRIDGE, spec.host_svc_ip, spec.svc_net))
+    bridges = ((spec.names.mgmt_bridge, spec.host_mgmt_ip, spec.mgmt_net),
+               (spec.names.svc_bridge, spec.host_svc_ip, spec.svc_net))
     for bridge, address, net in bridges:
         run(["ip", "link", "add", bridge, "type", "bridge"])
         run(["ip", "addr", "add", f"{address}/{_prefix(net)}", "dev", bridge])
@@ -97,11 +93,12 @@ def create_bridges(spec: LabSpec) -> None:
 
 def create_node_network(node: NodeSpec) -> None:
     """The node's namespace with eth0 (management) and eth1 (service), each a veth to a bridge."""
-    ns = node.netns
+    ns, names = node.netns, LabNames(node.lab)
     run(["ip", "netns", "add", ns])
     links = (
-        (node.host_mgmt_veth, MGMT_IF, MGMT_BRIDGE, f"{node.mgmt_ip}/{_prefix(node.mgmt_net)}"),
-        (node.host_svc_veth, SVC_IF, SVC_BRIDGE, f"{node.svc_ip}/{_prefix(node.svc_net)}"),
+        (node.host_mgmt_veth, MGMT_IF, names.mgmt_bridge,
+         f"{node.mgmt_ip}/{_prefix(node.mgmt_net)}"),
+        (node.host_svc_veth, SVC_IF, names.svc_bridge, f"{node.svc_ip}/{_prefix(node.svc_net)}"),
     )
     for host_end, inner, bridge, address in links:
         run(["ip", "link", "add", host_end, "type", "veth", "peer", "name", inner, "netns", ns])

@@ -1,9 +1,10 @@
 """The init (pid 1) of a lab node: gives the node its own files, then reaps orphans until killed.
 
 Started by the lab as `ip netns exec NS unshare --pid --mount --uts --fork --mount-proc python -m
-kaconsole.lab.nodeinit HOSTNAME NODE_DIR [KEEPALIVED]`; KEEPALIVED, another keepalived build, is
-bind-mounted over the distribution's, so every way of running it in the node (the service
-commands, SSH sessions, `keepalived --signum`, `keepalived -t`) gets that version.
+kaconsole.lab.nodeinit NS HOSTNAME NODE_DIR [KEEPALIVED]`; NS, unused inside, tells `lab down`
+which lab the process belongs to; KEEPALIVED, another keepalived build, is bind-mounted over the
+distribution's, so every way of running it in the node (the service commands, SSH sessions,
+`keepalived --signum`, `keepalived -t`) gets that version.
 
 The daemons started later inside the node (sshd, nginx, keepalived) are re-parented to this
 process when they daemonize; without a reaping pid 1 a SIGKILLed keepalived would stay a zombie
@@ -19,6 +20,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+#: How the lab starts an init (`python -m`), and how it recognises one among the host's processes.
+MODULE = "kaconsole.lab.nodeinit"
 #: The distribution's keepalived, which a node running another build has that build mounted over.
 SYSTEM_KEEPALIVED = "/usr/sbin/keepalived"
 #: Node directory entry -> path inside the node, bind-mounted privately.
@@ -75,8 +78,8 @@ def reap_forever() -> None:
 
 
 def main(argv: list[str]) -> int:
-    hostname, node_dir = argv[0], Path(argv[1])
-    keepalived = argv[2] if len(argv) > 2 else None
+    hostname, node_dir = argv[1], Path(argv[2])  # argv[0]: the namespace, for `lab down`
+    keepalived = argv[3] if len(argv) > 3 else None
     dir_fd = os.open(node_dir, os.O_RDONLY | os.O_DIRECTORY)  # still reachable after the mounts
     try:
         setup(hostname, node_dir, keepalived)

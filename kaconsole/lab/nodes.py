@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kaconsole.errors import LabError
@@ -67,7 +68,7 @@ def start_init(
     argv = [
         "ip", "netns", "exec", node.netns,
         "unshare", "--pid", "--mount", "--uts", "--fork", "--mount-proc",
-        sys.executable, "-m", "kaconsole.lab.nodeinit", node.name, str(root),
+        sys.executable, "-m", nodeinit.MODULE, node.netns, node.name, str(root),
         *([str(keepalived)] if keepalived else []),
     ]  # fmt: skip
     with open(root / "init.log", "ab") as log:
@@ -129,11 +130,22 @@ def is_node_init(pid: int) -> bool:
         cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
     except OSError:
         return False
-    return b"kaconsole.lab.nodeinit" in cmdline and alive(pid)
+    return nodeinit.MODULE.encode() in cmdline and alive(pid)
 
 
-def running_inits() -> list[int]:
-    """Every lab node init (and its `unshare`) on the host, also those of a crashed `lab up`
-    whose state was never written or whose namespace was deleted by hand."""
+def init_netns(pid: int) -> str:
+    """The network namespace a node init (or its `unshare`) was started for: its first argument
+    (empty when unreadable); that tells which lab it belongs to, also once the namespace is gone."""
+    try:
+        argv = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
+        return argv[argv.index(nodeinit.MODULE) + 1]
+    except (OSError, ValueError, IndexError):
+        return ""
+
+
+def running_inits(owns: Callable[[str], bool]) -> list[int]:
+    """Every node init (and its `unshare`) of the lab that `owns` its namespace, also those of a
+    crashed `lab up` whose state was never written or whose namespace was deleted by hand."""
     pids = (int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit())
-    return [pid for pid in pids if pid != os.getpid() and is_node_init(pid)]
+    return [pid for pid in pids
+            if pid != os.getpid() and is_node_init(pid) and owns(init_netns(pid))]

@@ -17,11 +17,11 @@ from kaconsole.lab.configs import DEFAULT_MGMT_NET, DEFAULT_SVC_NET
 
 DEFAULT_DIR = Path("/var/lib/kaconsole/lab")
 STATE_FILE = "state.json"
-#: One lab per machine (its names are fixed): long runs that bring a lab up and down (tests,
-#: benchmarks, sample capture) hold this lock, so they queue instead of tearing down each
-#: other's lab. `lab up` itself never takes it. It is not lab.lock, which people take around
-#: whole commands (`flock /var/lib/kaconsole/lab.lock pytest ...`): a run inside such a command
-#: must not wait for its own parent.
+#: One lock per machine, however many labs (default and named) run: long runs that bring labs
+#: up and down (tests, benchmarks, sample capture) hold it for their whole session, so they
+#: queue instead of tearing down each other's labs. `lab up` itself never takes it. It is not
+#: lab.lock, which people take around whole commands (`flock /var/lib/kaconsole/lab.lock pytest
+#: ...`): a run inside such a command must not wait for its own parent.
 LOCK_FILE = Path("/var/lib/kaconsole/lab-run.lock")
 
 
@@ -76,6 +76,8 @@ class LabState:
     svc_net: str = DEFAULT_SVC_NET
     keepalived: dict[str, str] = field(default_factory=dict)
     """Node name -> the keepalived version it runs instead of the distribution's."""
+    name: str | None = None
+    """A named lab's name (`lab up --name`); None: the default lab."""
 
     def node(self, name: str) -> NodeState:
         for node in self.node_states:

@@ -19,6 +19,7 @@ from kaconsole.lab import control
 from kaconsole.lab.configs import LabSpec
 from kaconsole.lab.registry import exclusive
 from tests.kits.lab import Lab, unavailable
+from tests.kits.lab import lab_b as lab_b  # a second lab beside the session's, for any test
 
 
 @pytest.fixture(scope="session")

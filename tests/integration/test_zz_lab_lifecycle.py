@@ -1,4 +1,5 @@
-"""Teardown leaves nothing behind; `lab up` cleans a crashed lab's leftovers and builds variants.
+"""Teardown leaves nothing behind, of the default lab nor of a named one beside it; `lab up`
+cleans a crashed lab's leftovers and builds variants.
 
 Runs last (file name): it takes the session lab down.
 """
@@ -14,21 +15,35 @@ from pathlib import Path
 import pytest
 
 from kaconsole.lab import control, netns, nodes
+from kaconsole.lab.names import LabNames
 from tests.kits.lab import Lab, leftovers
 
 pytestmark = pytest.mark.lab
 
 
-def test_down_leaves_no_namespace_link_mount_or_process(lab: Lab) -> None:
+def _pids(lab: Lab) -> list[int]:
     pids = [pid for n in lab.state.node_states for pid in netns.namespace_pids(n.netns)]
     pids += [pid for n in lab.state.node_states for pid in (n.init_pid, n.unshare_pid)]
     assert len(pids) >= 2 * 5  # per node: init, sshd, nginx x2, keepalived x2 (+ unshare)
+    return pids
+
+
+def test_down_leaves_no_namespace_link_mount_or_process(lab: Lab, lab_b: Lab) -> None:
+    pids, pids_b = _pids(lab), _pids(lab_b)
     # as after a crash: node2's namespace deleted by hand, its processes still running
     netns.run(["ip", "netns", "del", "kclab-node2"])
     removed = control.down(lab.dir)
     assert "namespace kclab-node1" in removed
-    assert leftovers() == []
+    assert not [r for r in removed if "kcl-b-" in r]
+    assert leftovers(LabNames()) == []
     assert [p for p in pids if nodes.alive(p)] == []
+    assert [p for p in pids_b if not nodes.alive(p)] == []  # lab b runs on, untouched
+    assert control.status(lab_b.dir)["up"] is True
+    # lab b crashed the same way: its down finds its orphans by name too
+    netns.run(["ip", "netns", "del", "kcl-b-node2"])
+    assert "namespace kcl-b-node1" in control.down(lab_b.dir, "b")
+    assert leftovers() == []  # of every lab
+    assert [p for p in pids_b if nodes.alive(p)] == []
     assert not (lab.dir / "state.json").exists()
     status = control.status(lab.dir)
     assert status["up"] is False

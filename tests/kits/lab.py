@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +22,7 @@ from kaconsole.core.insight.matrix import AdvertMatrix
 from kaconsole.errors import LabError
 from kaconsole.lab import control, faults, netns, nodes
 from kaconsole.lab.configs import KEEPALIVED_CONF, SERVICES, LabSpec
+from kaconsole.lab.names import DEFAULT_PREFIX, NAMED_PREFIX, LabNames, any_lab
 from kaconsole.lab.registry import LabState, load
 
 
@@ -33,19 +34,23 @@ class Lab:
     state: LabState
     up_seconds: float
 
+    def spec(self, keepalived: Mapping[str, str] | None = None) -> LabSpec:
+        """This lab (its name, subnets, size and peering) as `lab up` builds it afresh."""
+        s = self.state
+        return LabSpec(name=s.name, nodes=s.nodes, instances=s.instances,
+                       vrrp_version=s.vrrp_version, unicast=s.unicast, mgmt_net=s.mgmt_net,
+                       svc_net=s.svc_net, keepalived=dict(keepalived or {}))
+
     def ensure_up(self) -> None:
         """Give each test the lab's normal state, whatever an earlier test left: faults healed,
         every service running, each VIP on node1 only; else a fresh lab with the same keepalived
         builds and peers (a mixed lab stays mixed, a unicast one unicast)."""
         state = load(self.dir)
         if state is None or not all(nodes.is_node_init(n.init_pid) for n in state.node_states):
-            self.state = control.up(self.dir, LabSpec())
+            self.state = control.up(self.dir, self.spec())
             return
-        fresh = LabSpec(nodes=state.nodes, instances=state.instances,
-                        vrrp_version=state.vrrp_version, unicast=state.unicast,
-                        mgmt_net=state.mgmt_net, svc_net=state.svc_net,
-                        keepalived=dict(state.keepalived))
         self.state = state
+        fresh = self.spec(state.keepalived)
         try:
             for node in state.node_states:
                 if node.faults:
@@ -53,9 +58,8 @@ class Lab:
                 for service in ("sshd", "nginx", "keepalived"):
                     if nodes.service(node.init_pid, service, "status").returncode != 0:
                         nodes.start_service(node.init_pid, node.name, service)
-            specs = LabSpec(nodes=state.nodes, instances=state.instances).node_specs()
             deadline = time.monotonic() + 10
-            while any(control.vip_holders(specs, vip) != ["node1"] for vip in state.vips):
+            while any(self.local_vip_holders(vip) != ["node1"] for vip in state.vips):
                 if time.monotonic() > deadline:
                     raise LabError("the VIPs did not settle on node1")
                 time.sleep(0.1)
@@ -65,6 +69,11 @@ class Lab:
     @property
     def vip(self) -> str:
         return self.state.vips[0]
+
+    def local_vip_holders(self, vip: str | None = None) -> list[str]:
+        """The nodes holding `vip` (the first VIP) as their namespaces say: the lab's truth,
+        read from the host, no SSH."""
+        return control.vip_holders(self.state.node_states, vip or self.vip)
 
     def host(self, node: str) -> str:
         return self.state.node(node).mgmt_ip
@@ -120,6 +129,46 @@ async def eventually(
     return time.monotonic() - started
 
 
+async def first_times(
+    checks: Mapping[str, Callable[[], Awaitable[bool]]], timeout: float = 30.0
+) -> dict[str, float]:
+    """Poll every check until all have been true once; returns the seconds each took to be
+    true first (what `eventually` does, for several events whose order is measured)."""
+    started = time.monotonic()
+    seen: dict[str, float] = {}
+    while len(seen) < len(checks):
+        for what, check in checks.items():
+            if what not in seen and await check():
+                seen[what] = time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            missing = ", ".join(w for w in checks if w not in seen)
+            pytest.fail(f"timed out after {timeout} s waiting for {missing} (seen: {seen})")
+        await asyncio.sleep(0.05)
+    return seen
+
+
+@pytest.fixture
+def lab_b(lab: Lab) -> Iterator[Lab]:
+    """A second lab, named `b`, beside the session's (which the `lab` fixture holds up), as
+    `kaconsole lab up --name b` brings it: its own namespaces, first free subnets, VRIDs, keys
+    and cluster file; always taken down after the test, whatever the test did (a test may take
+    it down itself)."""
+    lab_dir = lab.dir.parent / "lab-b"
+    started = time.monotonic()
+    try:
+        up = subprocess.run(
+            [sys.executable, "-m", "kaconsole", "lab", "up", "--name", "b", "--dir", str(lab_dir)],
+            capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+        assert up.returncode == 0, up.stderr
+        assert up.stdout.startswith("lab b up in "), up.stdout
+        state = load(lab_dir)
+        assert state is not None
+        yield Lab(lab_dir, state, time.monotonic() - started)
+    finally:
+        control.down(lab_dir, "b")
+
+
 def drill(lab: Lab, tmp: Path, name: str) -> tuple[int, dict[str, Any], str]:
     """`kaconsole drill --yes --report`: exit status, the JSON report, the Markdown beside it."""
     report = tmp / f"{Path(name).stem}.json"
@@ -139,12 +188,16 @@ def unavailable(reason: str) -> NoReturn:
     pytest.skip(f"lab unavailable: {reason}")
 
 
-def leftovers() -> list[str]:
-    """Namespaces, links and host mounts of the lab that still exist."""
-    found = [f"namespace {n}" for n in netns.lab_namespaces()]
-    found += [f"link {link}" for link in netns.lab_links()]
+def leftovers(names: LabNames | None = None) -> list[str]:
+    """Namespaces, links and host mounts of a lab (`names`; None: of every lab, default and
+    named) that still exist."""
+    owns = any_lab if names is None else names.owns
+    marks = (DEFAULT_PREFIX, NAMED_PREFIX) if names is None else (names.prefix,)
+    found = [f"namespace {n}" for n in netns.lab_namespaces(owns)]
+    found += [f"link {link}" for link in netns.lab_links(owns)]
     mounts = Path("/proc/self/mountinfo").read_text()
-    found += [f"mount {line.split()[4]}" for line in mounts.splitlines() if "kclab" in line]
+    found += [f"mount {line.split()[4]}" for line in mounts.splitlines()
+              if any(mark in line for mark in marks)]
     return found
 
 

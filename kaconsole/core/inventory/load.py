@@ -269,13 +269,14 @@ class _Builder:
         timeout = self.number(m, "timeout", 0.01, 60, integer=False)
         return VipProbe(url, 1.0 if timeout is None else timeout)
 
-    def lab(self, node: yaml.Node | None, line: int | None) -> str | None:
+    def lab(self, node: yaml.Node | None, line: int | None) -> tuple[str | None, str | None]:
+        """The lab's directory and name (None: the default lab) of a file `lab up` wrote."""
         if node is None:
-            return None
-        m = self.mapping(node, "lab", ("dir",), line)
+            return None, None
+        m = self.mapping(node, "lab", ("dir", "name"), line)
         if self.string(m, "dir") is None:
             self.fail(m.line, "lab.dir", "required: the lab's directory")
-        return self.local_path(m, "dir")
+        return self.local_path(m, "dir"), self.string(m, "name", _NAME, "a lab name")
 
     def cluster(self, root: yaml.Node) -> Cluster:
         if not isinstance(root, yaml.MappingNode):
@@ -290,12 +291,13 @@ class _Builder:
                         capture=self.capture(top.values.get("capture"), "capture", top.line),
                         keepalived_conf=self.remote_path(top, "keepalived_conf")
                         or DEFAULT_KEEPALIVED_CONF)
+        lab_dir, lab_name = self.lab(top.values.get("lab"), top.line)
         return Cluster(name=name, nodes=self.nodes(top, defaults, ssh, logs),
                        description=self.string(top, "description") or "", ssh=defaults.ssh,
                        services=services, logs=defaults.logs, capture=defaults.capture,
                        keepalived_conf=defaults.keepalived_conf, path=self.path,
                        vip_probe=self.vip_probe(top.values.get("vip_probe"), top.line),
-                       lab_dir=self.lab(top.values.get("lab"), top.line),
+                       lab_dir=lab_dir, lab_name=lab_name,
                        read_only=bool(self.boolean(top, "read_only")))
 
     def nodes(self, top: _Map, defaults: Node, ssh: dict[str, Any],

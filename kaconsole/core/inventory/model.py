@@ -122,6 +122,8 @@ class Cluster:
     lab_dir: str | None = None
     """Set in a file `kaconsole lab up` wrote (`lab: {dir: ...}`): the lab's directory, whose
     state says whether the lab is up (a lab cluster file is refused while it is down)."""
+    lab_name: str | None = None
+    """A named lab's name (`lab: {name: ...}`), for the message that says how to bring it up."""
     read_only: bool = False
     """`read_only: true`: no action or drill runs on this cluster, whatever the command line
     says (a production site watched from a fleet console, not touched from it)."""

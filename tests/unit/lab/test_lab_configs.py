@@ -165,3 +165,22 @@ def test_a_node_on_another_keepalived_gets_the_newer_dump_settings() -> None:
     assert spec.validate() == []
     problems = LabSpec(keepalived={"node9": "2.3.3"}).validate()
     assert problems == ["--keepalived node9=2.3.3: no such node (nodes: node1, node2)"]
+
+
+def test_a_named_lab_has_its_own_vrids_cluster_name_and_lab_key() -> None:
+    mgmt, svc = configs.slot_nets(1)
+    spec = LabSpec(instances=2, mgmt_net=mgmt, svc_net=svc, name="b")
+    conf = configs.keepalived_conf(spec, spec.node_specs()[0])
+    assert "virtual_router_id 59\n" in conf  # none of the default lab's 51..58
+    assert "virtual_router_id 60\n" in conf
+    assert "198.18.4.100/24 dev eth1\n" in conf
+    cluster = parse_cluster(configs.cluster_yaml(spec, Path("/var/lib/kaconsole/lab-b")),
+                            "cluster.yaml")
+    assert cluster.name == "kaconsole-lab-b"
+    assert cluster.description.startswith("kaconsole lab b: 2 nodes")
+    assert (cluster.lab_dir, cluster.lab_name) == ("/var/lib/kaconsole/lab-b", "b")
+    assert [n.host for n in cluster.nodes] == ["198.18.3.11", "198.18.3.12"]
+    assert cluster.vip_probe is not None
+    assert cluster.vip_probe.url == "http://198.18.4.100/"
+    default = configs.cluster_document(LabSpec(), Path("/var/lib/kaconsole/lab"))
+    assert default["lab"] == {"dir": "/var/lib/kaconsole/lab"}  # the default file is unchanged

@@ -11,6 +11,8 @@ import pytest
 from kaconsole.cli import main
 from kaconsole.errors import LabError
 from kaconsole.lab import control, faults
+from kaconsole.lab.names import LabNames
+from kaconsole.lab.registry import LabState, save
 
 
 def test_every_fault_has_a_heal_and_a_description() -> None:
@@ -96,7 +98,47 @@ def test_cli_rejects_an_unknown_fault_kind(capsys: pytest.CaptureFixture[str]) -
 def test_cli_status_without_a_lab(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(control, "_leftovers", lambda: [])
+    monkeypatch.setattr(control, "_leftovers", lambda names: [])
     assert main(["lab", "status", "--dir", str(tmp_path), "--json"]) == 1
     report = json.loads(capsys.readouterr().out)
-    assert report == {"dir": str(tmp_path), "up": False, "nodes": [], "leftovers": []}
+    assert report == {"dir": str(tmp_path), "name": None, "up": False, "nodes": [],
+                      "leftovers": []}
+
+
+@pytest.mark.usefixtures("no_preflight")
+def test_cli_a_named_lab_lives_beside_the_default_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KACONSOLE_LAB_DIR", str(tmp_path / "lab"))
+    seen: list[LabNames] = []
+    monkeypatch.setattr(control, "_leftovers", lambda names: seen.append(names) or [])
+    assert main(["lab", "status", "--name", "B", "--json"]) == 1  # names are lowercased
+    report = json.loads(capsys.readouterr().out)
+    assert (report["dir"], report["name"]) == (str(tmp_path / "lab-b"), "b")
+    assert seen == [LabNames("b")]
+    assert main(["lab", "status"]) == 1
+    assert capsys.readouterr().out == f"no lab in {tmp_path / 'lab'}\n"
+    assert main(["lab", "up", "--name", "b", "--mgmt-net", "198.18.3.0/24"]) == 2
+    assert "both --mgmt-net and --svc-net, or neither" in capsys.readouterr().err
+
+
+def test_cli_refuses_a_bad_lab_name(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lab", "down", "--name", "toolong7"])
+    assert exit_info.value.code == 2
+    assert "1-6 lowercase letters and digits" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("no_preflight")
+def test_a_lab_directory_is_only_taken_down_as_its_own_lab(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--dir` alone acts on the lab whose state is there; `--name` of another lab is refused,
+    or that lab would keep running with no state to take it down by."""
+    save(LabState(dir=str(tmp_path), nodes=2, instances=1, vrrp_version=2, unicast=False,
+                  vips=[], cluster_file="", created_at="now", name="b"))
+    assert main(["lab", "down", "--dir", str(tmp_path), "--name", "c"]) == 2
+    assert f"{tmp_path} holds lab b: give its --name" in capsys.readouterr().err
+    assert (tmp_path / "state.json").exists()
+    assert main(["lab", "status", "--dir", str(tmp_path), "--json"]) == 1
+    assert json.loads(capsys.readouterr().out)["name"] == "b"

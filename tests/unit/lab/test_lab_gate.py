@@ -72,3 +72,14 @@ def test_an_unreadable_lab_state_is_refused_too(tmp_path: Path,
     (tmp_path / "state.json").chmod(0)
     assert main(["status", str(path)]) == 2
     assert "cannot be checked" in capsys.readouterr().err
+
+
+def test_a_named_labs_file_says_how_to_bring_that_lab_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cluster.yaml"
+    path.write_text(configs.cluster_yaml(LabSpec(name="b"), tmp_path))
+    assert main(["status", str(path), "--json"]) == 2
+    err = capsys.readouterr().err
+    assert f"the lab in {tmp_path} is down; nothing was sent" in err
+    assert "(`kaconsole lab up --name b` brings it back)" in err

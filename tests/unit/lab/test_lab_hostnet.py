@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from kaconsole.lab import hostnet
+from ipaddress import IPv4Network
+
+from kaconsole.lab import configs, hostnet
 from kaconsole.lab.hostnet import HostFacts, Route, TcpConnection
+from kaconsole.lab.names import LabNames
+
+DEFAULT, LAB_B = LabNames(), LabNames("b")
 
 LAB = ["198.18.1.0/24", "198.18.2.0/24"]
 #: This machine's shape: uplink 192.0.2.0/24, a resolver elsewhere, localhost in /etc/hosts.
@@ -17,7 +22,8 @@ PLAIN = HostFacts(
 
 
 def test_a_host_that_does_not_use_the_lab_subnets_is_free() -> None:
-    assert hostnet.conflicts(LAB, PLAIN) == []  # the lab's own bridge route is no conflict
+    # the lab's own bridge route is no conflict
+    assert hostnet.conflicts(LAB, PLAIN, DEFAULT.owns) == []
 
 
 def test_each_way_of_using_a_subnet_is_named() -> None:
@@ -29,7 +35,7 @@ def test_each_way_of_using_a_subnet_is_named() -> None:
         tcp=[TcpConnection("192.0.2.2", "198.18.2.80"),
              TcpConnection("::ffff:192.0.2.2", "::ffff:198.18.1.9")],
     )
-    assert hostnet.conflicts(LAB, facts) == [
+    assert hostnet.conflicts(LAB, facts, DEFAULT.owns) == [
         "198.18.1.0/24 holds the gateway 198.18.1.1 (default route)",
         "the host already routes 198.18.0.0/15 via tun0, inside 198.18.1.0/24",
         "198.18.1.0/24 holds ::ffff:198.18.1.9, the peer of an open TCP connection",
@@ -45,7 +51,7 @@ def test_a_connection_left_from_an_earlier_lab_is_not_a_conflict() -> None:
     """The host's side of a lab SSH session outlives `lab down` (TIME-WAIT): its local address
     is the lab bridge's, so it was lab traffic, not a real network."""
     facts = HostFacts(tcp=[TcpConnection("198.18.1.1", "198.18.1.11")])
-    assert hostnet.conflicts(LAB, facts) == []
+    assert hostnet.conflicts(LAB, facts, DEFAULT.owns) == []
 
 
 def test_readers_parse_ip_ss_resolv_conf_and_hosts() -> None:
@@ -67,3 +73,35 @@ def test_readers_parse_ip_ss_resolv_conf_and_hosts() -> None:
         TcpConnection("::ffff:192.0.2.2", "::ffff:198.18.1.4"),
         TcpConnection("fe80::1%eth0", "fe80::2"),
     ]
+
+
+def test_another_labs_bridge_is_a_conflict_its_own_is_not() -> None:
+    """Two labs never share a subnet: lab b may not take the default lab's (routed via
+    kclab-mgmt), while its own leftover bridge route is no conflict for it."""
+    assert hostnet.conflicts(LAB, PLAIN, LAB_B.owns) == [
+        "the host already routes 198.18.1.0/24 via kclab-mgmt, inside 198.18.1.0/24"]
+    own = HostFacts(routes=[Route("198.18.3.0/24", "kcl-b-mgmt")])
+    assert hostnet.conflicts(["198.18.3.0/24"], own, LAB_B.owns) == []
+    assert hostnet.conflicts(["198.18.3.0/24"], own, LabNames("b2").owns) != []
+
+
+def test_a_named_lab_takes_the_first_free_slot() -> None:
+    slots = [configs.slot_nets(k) for k in configs.NAMED_SLOTS]
+    both = HostFacts(routes=[Route("198.18.1.0/24", "kclab-mgmt"),
+                             Route("198.18.2.0/24", "kclab-svc"),
+                             Route("198.18.3.0/24", "kcl-c-mgmt")])
+    assert hostnet.first_free(slots, PLAIN, LAB_B.owns) == ("198.18.3.0/24", "198.18.4.0/24")
+    assert hostnet.first_free(slots, both, LAB_B.owns) == ("198.18.5.0/24", "198.18.6.0/24")
+    everything = HostFacts(routes=[Route("198.18.0.0/15", "tun0")])
+    assert hostnet.first_free(slots, everything, LAB_B.owns) is None
+
+
+def test_every_slot_lies_in_the_lab_range_apart_from_the_default_lab() -> None:
+    seen = {configs.DEFAULT_MGMT_NET, configs.DEFAULT_SVC_NET}
+    assert configs.slot_nets(0) == (configs.DEFAULT_MGMT_NET, configs.DEFAULT_SVC_NET)
+    for k in configs.NAMED_SLOTS:
+        for net in configs.slot_nets(k):
+            assert IPv4Network(net).subnet_of(configs.LAB_RANGE)
+            assert net not in seen
+            seen.add(net)
+    assert len(seen) == 2 * (len(configs.NAMED_SLOTS) + 1)

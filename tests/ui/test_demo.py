@@ -8,6 +8,7 @@ from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.cluster import demo_cluster, demo_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
 from kaconsole.ui.screens.confirm import Confirm
+from kaconsole.ui.screens.detail import Detail
 from kaconsole.ui.widgets.header import ClusterHeader
 from kaconsole.ui.widgets.node_table import NodeList
 from tests.kits.ui import doc_text, until
@@ -95,3 +96,33 @@ async def test_the_timeline_keeps_one_clock_when_the_master_runs_behind(tmp_path
         assert all(i > acted for i in caused)
         times = [e.at for e in entries if e.at is not None]
         assert times == sorted(times)
+
+
+async def test_each_link_of_the_takeovers_cause_shows_its_own_nodes_evidence(
+    tmp_path: Path,
+) -> None:
+    """"its track script stopped keepalived" is about node1 (the node the link before names):
+    its evidence is node1 stopping, never node2's script succeeding or node1 starting."""
+    cluster, where = demo_cluster()
+    app = make_app(cluster, sessions=demo_sessions(cluster, speed=10.0), cluster_file=where,
+                   audit=AuditLog(tmp_path / "audit.jsonl"), save_dir=tmp_path)
+    async with app.run_test(size=(150, 46)) as pilot:
+        await until(pilot, lambda: "MASTER" in _states(app).get("node1", ""), timeout=15)
+        await pilot.press("a", "1", "y")
+        await until(pilot, lambda: "MASTER" in _states(app)["node2"]
+                    and "STOP" in _states(app)["node1"], timeout=30)
+        entries = app.main.console.journal.entries
+        takeover = next(i for i, e in enumerate(entries)
+                        if e.node == "node2" and "→ MASTER" in e.text)
+        await pilot.press("e")
+        app.main.deck.ring("timeline").move_to(takeover)
+        await pilot.press("enter")
+        assert isinstance(app.screen, Detail)
+        text = app.screen.text
+    link = text.split("2. its track script stopped keepalived\n", 1)[1].split("\n3. ", 1)[0]
+    evidence = link.splitlines()
+    assert evidence
+    assert all(" node1 " in line for line in evidence), link
+    assert "daemon: Stopping" in link
+    assert "succeeded" not in link
+    assert "Starting" not in link

@@ -26,6 +26,7 @@ _ENTRY_ROLE = {"anomaly": "anomaly", "operator": "log-change", "state": ""}
 _LINK_KINDS: tuple[tuple[str, frozenset[LogKind]], ...] = (
     ("operator ran", frozenset()),
     ("service poll", frozenset()),
+    ("stopped keepalived", frozenset({LogKind.SCRIPT, LogKind.PRIORITY, LogKind.DAEMON})),
     ("track script", frozenset({LogKind.SCRIPT, LogKind.PRIORITY})),
     ("failed", frozenset({LogKind.SCRIPT, LogKind.PRIORITY})),
     ("priority 0", frozenset({LogKind.SENT_ZERO, LogKind.ADVERT_ZERO})),
@@ -127,9 +128,14 @@ def transition_detail(
     ]
     nodes = {tr.node, *(n.name for n in state.nodes if any(n.name in s for s in why.chain))}
     start = (tr.at or 0.0) - ACTION_WINDOW
+    previous = {tr.node}
     for number, link in enumerate(why.chain, 1):
         lines.append([(f"{number}. ", "muted"), (link, "log-change")])
-        evidence = _evidence(link, state, tr, actions, logs, adverts, nodes, start)
+        # "its track script ..." is the node the link before named, not the one that moved
+        named = {n for n in nodes if n in link} or (previous if link.startswith("its ")
+                                                     else {tr.node})
+        previous = named
+        evidence = _evidence(link, state, tr, actions, logs, adverts, named, start)
         lines += evidence or [[("     (no evidence kept for this link)", "muted")]]
     return lines
 
@@ -141,11 +147,10 @@ def _evidence(
     actions: Sequence[OperatorAction],
     logs: Sequence[LogSeen],
     adverts: Sequence[AdvertSeen],
-    nodes: set[str],
+    named: set[str],
     start: float,
 ) -> Lines:
     end = (tr.at or 0.0) + 2.0
-    named = {n for n in nodes if n in link} or {tr.node}
     out: Lines = []
     if "operator ran" in link:
         for a in actions:
@@ -167,9 +172,18 @@ def _evidence(
     since = start if "script" in link or "failed" in link else (tr.at or 0.0) - RESIGN_WINDOW
     for f in logs:
         at = _log_time(f)
+        if _says_nothing(f):
+            continue
         if f.node in named and f.event.kind in kinds and at is not None and since <= at <= end:
             out.append(_ev("log", at, f.node, f"{f.event.kind.value}: {f.event.text}"))
     return out
+
+
+def _says_nothing(f: LogSeen) -> bool:
+    """A script that succeeded, or keepalived starting, is no evidence of why a node left."""
+    fields = f.event.fields
+    return (f.event.kind is LogKind.SCRIPT and bool(fields.get("ok"))) or (
+        f.event.kind is LogKind.DAEMON and fields.get("action") == "start")
 
 
 def _ev(source: str, at: float | None, node: str, text: str) -> list[Seg]:

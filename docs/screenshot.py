@@ -1,0 +1,65 @@
+"""Draws docs/screenshot.svg, the README's picture: the demo console just after the reference
+failover, the takeover's detail view open over it with its cause chain whole. Run from the repository's root:
+
+    python docs/screenshot.py
+
+It drives the demo as a user would (`a`, `1`, `y`: stop nginx on node1) and saves the screen
+once node2 is MASTER and keepalived on node1 has been seen stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from kaconsole.core.facts import ServiceState
+from kaconsole.engine.audit import AuditLog
+from kaconsole.sim.cluster import demo_cluster, demo_sessions
+from kaconsole.ui.app import KaConsoleApp, make_app
+
+OUT = Path(__file__).with_name("screenshot.svg")
+SIZE = (150, 46)
+
+
+def _settled(app: KaConsoleApp) -> bool:
+    state = app.main.state
+    if state is None:
+        return False
+    node1, node2 = state.node("node1"), state.node("node2")
+    return (node1 is not None and node2 is not None
+            and node1.service("keepalived") is ServiceState.STOPPED
+            and any(i.state.value == "MASTER" for i in node2.instances))
+
+
+async def _until(app: KaConsoleApp, check: object, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not check(app):  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise SystemExit("the demo did not get there in time")
+        await asyncio.sleep(0.05)
+
+
+async def main() -> None:
+    cluster, where = demo_cluster()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = make_app(cluster, sessions=demo_sessions(cluster, speed=4.0), cluster_file=where,
+                       audit=AuditLog(Path(tmp) / "audit.jsonl"), save_dir=Path(tmp))
+        async with app.run_test(size=SIZE) as pilot:
+            await _until(app, lambda a: a.main.state is not None and any(
+                i.state.value == "MASTER" for n in a.main.state.nodes[:1] for i in n.instances))
+            await pilot.press("a", "1", "y")
+            await _until(app, _settled)
+            await pilot.press("e", "g")
+            entries = app.main.console.journal.entries
+            takeover = next(i for i, e in enumerate(entries)
+                            if e.node == "node2" and "→ MASTER" in e.text)
+            await pilot.press(*["j"] * takeover, "enter")  # the takeover's line, opened whole
+            await pilot.pause(1.0)
+            app.save_screenshot(filename=OUT.name, path=str(OUT.parent))
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -81,3 +81,30 @@ def test_the_wheel_lists_every_package() -> None:
         if p.suffix in (".py", ".yaml", ".tcss") and "__pycache__" not in p.parts
     }
     assert found | {"kaconsole.themes", "kaconsole.clusters"} == listed
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test helpers live in tests/kits: a test module imported by another runs its
+    fixtures and tests twice over, and ties the two files' fates together."""
+    tests = sorted((ROOT / "tests").rglob("test_*.py"))
+    names = {p.stem for p in tests}
+    found = []
+    for path in tests:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            words = line.split()
+            if len(words) >= 2 and words[0] in ("from", "import"):
+                module = words[1].split(".")[-1] if words[1].startswith("tests.") else words[1]
+                if module in names:
+                    found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
+
+
+def test_test_file_names_are_unique() -> None:
+    """pytest imports test modules by their base name (rootdir-relative, no packages)."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        if path.name in seen:
+            clashes.append(f"{seen[path.name].relative_to(ROOT)} and {path.relative_to(ROOT)}")
+        seen[path.name] = path
+    assert clashes == []

@@ -10,29 +10,20 @@ import re
 import time
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 
 from kaconsole.core.insight.anomalies import summaries
 from kaconsole.drills.runbook import builtin_names, parse_runbook
 from kaconsole.engine.audit import AuditLog
-from kaconsole.sim.cluster import DemoCluster, demo_cluster, demo_sessions
-from kaconsole.ui.app import KaConsoleApp, make_app
+from kaconsole.ui.app import KaConsoleApp
 from kaconsole.ui.screens.confirm import Confirm
 from kaconsole.ui.screens.drill_run import NAME, DrillRun, start_drill
 from kaconsole.ui.screens.drills import Drills
+from tests.kits.demo import demo_app, drill_screen, pick
 from tests.kits.ui import until
 
 SIZE = (140, 45)
-
-
-def demo_app(tmp_path: Path, speed: float = 10.0) -> tuple[KaConsoleApp, DemoCluster]:
-    cluster, where = demo_cluster()
-    demo = demo_sessions(cluster, speed=speed)
-    app = make_app(cluster, sessions=demo, cluster_file=where,
-                   audit=AuditLog(tmp_path / "audit.jsonl"), save_dir=tmp_path)
-    return app, demo
 
 
 def reports(folder: Path) -> dict[str, tuple[str, dict[str, object]]]:
@@ -51,24 +42,6 @@ def showing(app: KaConsoleApp) -> Screen[object]:
 
 def steps_text(screen: DrillRun) -> str:
     return str(screen.query_one("#drill-steps", Static).render())
-
-
-async def drill_screen(pilot: Pilot[int], app: KaConsoleApp) -> DrillRun:
-    """The drill screen once started (a confirmation from the drill may already be above it)."""
-    await until(pilot, lambda: any(isinstance(s, DrillRun) for s in app.screen_stack))
-    return next(s for s in app.screen_stack if isinstance(s, DrillRun))
-
-
-async def pick(pilot: Pilot[int], app: KaConsoleApp, name: str) -> None:
-    """`d`, move to `name` in the list, enter: the start confirmation shows."""
-    await pilot.press("d")
-    assert isinstance(app.screen, Drills)
-    options = app.screen.query_one(OptionList)
-    index = next(i for i in range(options.option_count)
-                 if options.get_option_at_index(i).id == name)
-    options.highlighted = index
-    await pilot.press("enter")
-    assert isinstance(app.screen, Confirm)
 
 
 async def test_nginx_failover_runs_through_the_drill_screen_and_passes(tmp_path: Path) -> None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_drills_view import NOW, midrun
 from textual.pilot import Pilot
 
 from kaconsole.drills.events import ConfirmRequest, DrillEvent
 from kaconsole.drills.runbook import load_drill
 from kaconsole.drills.runner import DrillRunner
 from kaconsole.ui.screens.drill_run import DrillRun, DrillUpdated
+from tests.kits.drillreport import NOW, midrun
 from tests.kits.ui import SECRET, console, until
 
 SIZE = (130, 42)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_drills_run import demo_app, drill_screen, pick
 from textual.widgets import ContentSwitcher, Input
 from textual.widgets._footer import FooterKey
 
@@ -13,6 +12,7 @@ from kaconsole.core.insight.timeline import Entry
 from kaconsole.ui.screens.command_line import CommandLine
 from kaconsole.ui.screens.detail import Detail
 from kaconsole.ui.widgets.ring_pane import RingPane
+from tests.kits.demo import demo_app, drill_screen, pick
 from tests.kits.ui import console, lab_facts, until
 
 SIZE = (130, 42)

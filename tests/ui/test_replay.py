@@ -3,40 +3,16 @@ offers no key that acts."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from pathlib import Path
 
 import pytest
 
 from kaconsole.engine.monitor import ClusterMonitor
-from kaconsole.engine.recording import Recorder
 from kaconsole.engine.replay import Player
-from kaconsole.sim.cluster import demo_cluster, demo_sessions
 from kaconsole.ui.replay import PositionBar, ReplayScreen, replay_app
 from kaconsole.ui.widgets.node_table import NodeList
+from tests.kits.demo import record_demo_failover
 from tests.kits.ui import until
-
-
-async def record_demo_failover(directory: Path) -> tuple[Path, ClusterMonitor]:
-    """A demo session at 20x, node1's keepalived stopped then started, recorded on the
-    simulated clock (so its times are the facts' times)."""
-    cluster, _ = demo_cluster()
-    demo = demo_sessions(cluster, speed=20.0)
-    monitor = ClusterMonitor(cluster, demo)
-    monitor.recorder = Recorder(cluster, "console", directory, clock=demo.world.now)
-    task = asyncio.create_task(monitor.run())
-    await monitor.wait_for(lambda s: "MASTER" in str(s.nodes[0].instances), 10)
-    demo.world._node("node1").stop_keepalived()
-    await monitor.wait_for(lambda s: "MASTER" in str(s.nodes[1].instances), 10)
-    await asyncio.sleep(0.3)
-    demo.world._node("node1").start_keepalived()
-    await monitor.wait_for(lambda s: s.transition_count >= 7, 10)
-    await asyncio.sleep(0.2)
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
-    return monitor.recorder.path, monitor
 
 
 def _states(screen: ReplayScreen) -> dict[str, str]:

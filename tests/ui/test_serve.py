@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from test_replay import record_demo_failover
 
 from kaconsole.sim.cluster import demo_cluster, demo_specs
+from tests.kits.demo import record_demo_failover
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 

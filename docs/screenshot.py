@@ -1,10 +1,10 @@
-"""Draws docs/screenshot.svg, the README's picture: the demo console just after the reference
-failover, the takeover's detail view open over it with its cause chain whole. Run from the repository's root:
+"""Draws the README's pictures from the demo. Run from the repository's root:
 
     python docs/screenshot.py
 
-It drives the demo as a user would (`a`, `1`, `y`: stop nginx on node1) and saves the screen
-once node2 is MASTER and keepalived on node1 has been seen stopped.
+docs/screenshot.svg: the console just after the reference failover, driven as a user would
+(`a`, `1`, `y`: stop nginx on node1), with the takeover's detail view open: its cause chain whole.
+docs/fleet.svg: `kaconsole demo --fleet`, once db-eu's split brain is on the fleet view.
 """
 
 from __future__ import annotations
@@ -17,9 +17,12 @@ from pathlib import Path
 from kaconsole.core.facts import ServiceState
 from kaconsole.engine.audit import AuditLog
 from kaconsole.sim.cluster import demo_cluster, demo_sessions
+from kaconsole.sim.fleet import demo_fleet, fleet_sessions
 from kaconsole.ui.app import KaConsoleApp, make_app
+from kaconsole.ui.fleet_app import FleetApp, make_fleet_app
 
 OUT = Path(__file__).with_name("screenshot.svg")
+FLEET = Path(__file__).with_name("fleet.svg")
 SIZE = (150, 46)
 
 
@@ -33,7 +36,7 @@ def _settled(app: KaConsoleApp) -> bool:
             and any(i.state.value == "MASTER" for i in node2.instances))
 
 
-async def _until(app: KaConsoleApp, check: object, timeout: float = 60) -> None:
+async def _until(app: KaConsoleApp | FleetApp, check: object, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while not check(app):  # type: ignore[operator]
         if time.monotonic() > deadline:
@@ -59,6 +62,16 @@ async def main() -> None:
             await pilot.pause(1.0)
             app.save_screenshot(filename=OUT.name, path=str(OUT.parent))
     print(f"wrote {OUT}")
+    with tempfile.TemporaryDirectory() as tmp:
+        fleet = make_fleet_app(demo_fleet(6), sessions=fleet_sessions(speed=4.0),
+                               audit=AuditLog(Path(tmp) / "audit.jsonl"), save_dir=Path(tmp))
+        async with fleet.run_test(size=(150, 20)) as pilot:
+            await _until(fleet, lambda a: any(
+                kind == "split_brain" for d in a.fleet.snapshot().clusters.values()
+                for kind, _ in d.anomalies))
+            await pilot.pause(1.5)
+            fleet.save_screenshot(filename=FLEET.name, path=str(FLEET.parent))
+    print(f"wrote {FLEET}")
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages the lab needs: command -> Debian package.
+# System packages the lab needs: command -> Debian package. Chromium: the browser test of
+# `kaconsole serve` (headless, driven over the DevTools protocol; no driver binary needed).
 declare -A wanted=(
   [keepalived]=keepalived [nginx]=nginx-light [sshd]=openssh-server [ssh-keygen]=openssh-client
   [tcpdump]=tcpdump [nft]=nftables [ip]=iproute2 [pgrep]=procps [nsenter]=util-linux [tmux]=tmux
-  [arping]=iputils-arping
+  [arping]=iputils-arping [chromium]=chromium
 )
 missing=()
 for cmd in "${!wanted[@]}"; do

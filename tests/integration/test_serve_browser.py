@@ -142,6 +142,7 @@ async def test_a_browser_follows_the_failover_and_cannot_act(lab: Lab, tmp_path:
                 await page.press(key)
             await eventually("Textual's palette", watch.text("Search for commands"), 30)
             await page.press("escape")
+            await eventually("the palette closed", watch.shows(lambda s: not palette(s)), 30)
             await page.press("e")  # keys reach the follower: the events pane comes up
             await eventually("the events pane", watch.text("[e events]"), 30)
             assert service_states(lab) == before

@@ -17,6 +17,7 @@ import contextlib
 import itertools
 import os
 import shutil
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator, Mapping
@@ -149,6 +150,9 @@ class Page:
         for reply in self._replies.values():
             reply.set_exception(ConnectionError("the browser closed its DevTools connection"))
 
+    def close(self) -> None:
+        self._reader.cancel()
+
     async def call(self, method: str, **params: Any) -> dict[str, Any]:
         ident = next(self._ids)
         reply = self._replies[ident] = asyncio.get_running_loop().create_future()
@@ -243,6 +247,22 @@ async def chromium(profile: Path) -> AsyncIterator[Page]:
                 try:
                     yield page
                 finally:
-                    page._reader.cancel()
+                    page.close()
     finally:
         await _stop(proc)
+        await _reaped(str(profile))
+
+
+async def _reaped(profile: str) -> None:
+    """Wait until no process of this browser (they all name its profile) is left; past a
+    deadline, end those by their pid."""
+    try:
+        async with asyncio.timeout(15):
+            while True:
+                if not await asyncio.to_thread(processes_naming, profile):
+                    return
+                await asyncio.sleep(0.2)
+    except TimeoutError:
+        for pid in processes_naming(profile):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

@@ -152,8 +152,17 @@ async def test_a_browser_follows_the_failover_and_cannot_act(lab: Lab, tmp_path:
             assert service_states(lab) == before
             assert await lab.vip_holders() == ["node2"]
             assert not observer_audit.exists()
-            await page.press("c")  # the configuration pane: auth_pass shown masked
-            await eventually("the masked auth_pass", watch.text("auth_pass: ***"), 60)
+            # the configuration pane, searched for auth_pass: the file's line, masked
+            await page.press("c")
+            await eventually("the configuration pane", watch.text("[c config]"), 30)
+            await page.press("/")
+            await eventually("the pane's search", watch.text("search the pane"), 30)
+            await page.type("auth_pass")
+            await page.press("enter")
+            await eventually("the search kept", watch.text("/auth_pass (n/N)"), 30)
+            await page.press("n")  # past the findings' mention, to the file's own line
+            masked = re.compile(r"\d+\s+auth_pass\s+\*\*\*")
+            await eventually("the masked auth_pass", watch.shows(lambda s: bool(masked.search(s))))
 
             screen = await page.screen()
             assert "READ-ONLY · following" in screen

@@ -62,11 +62,12 @@ SCREEN = """(() => {
   return rows.join('\\n');
 })()"""
 
-#: Named keys: (key, code, Windows virtual key code, modifiers: 2 ctrl, 8 shift).
-_NAMED = {
+#: Keys that are not a letter or a digit: (key, code, Windows virtual key code, modifiers: 2
+#: ctrl, 8 shift); a named key types no text.
+_KEYS = {
     "up": ("ArrowUp", "ArrowUp", 38, 0), "down": ("ArrowDown", "ArrowDown", 40, 0),
     "escape": ("Escape", "Escape", 27, 0), "enter": ("Enter", "Enter", 13, 0),
-    "ctrl+p": ("p", "KeyP", 80, 2),
+    "ctrl+p": ("p", "KeyP", 80, 2), "/": ("/", "Slash", 191, 0), "_": ("_", "Minus", 189, 8),
 }  # fmt: skip
 
 
@@ -178,15 +179,20 @@ class Page:
     async def html(self) -> str:
         return str(await self.evaluate("document.documentElement.outerHTML") or "")
 
+    async def type(self, text: str) -> None:
+        for char in text:
+            await self.press(char)
+
     async def press(self, key: str) -> None:
-        """A key typed into the terminal as a user types it (keydown, keypress, keyup)."""
+        """A key typed into the terminal as a user types it (keydown, keypress, keyup): a
+        letter, a digit, or one of `_KEYS`."""
         await self.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
-        if key in _NAMED:
-            name, code, vk, modifiers = _NAMED[key]
-            text = ""
+        if key in _KEYS:
+            name, code, vk, modifiers = _KEYS[key]
         else:
-            name, text, vk, modifiers = key, key, ord(key.upper()), 8 if key.isupper() else 0
+            name, vk, modifiers = key, ord(key.upper()), 8 if key.isupper() else 0
             code = f"Digit{key}" if key.isdigit() else f"Key{key.upper()}"
+        text = name if len(name) == 1 and not modifiers & 2 else ""
         down = {"key": name, "code": code, "windowsVirtualKeyCode": vk, "modifiers": modifiers}
         await self.call("Input.dispatchKeyEvent", type="keyDown", text=text, **down)
         await self.call("Input.dispatchKeyEvent", type="keyUp", **down)

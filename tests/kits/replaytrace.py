@@ -59,9 +59,10 @@ class Trace:
             self.times.extend([at] * len(seen))
             self.pictures.extend([picture(state)] * len(seen))
 
-    def first(self, event: Event) -> int:
-        """The index of the first event that starts with `event`'s items."""
-        return next(i for i, e in enumerate(self.events) if e[: len(event)] == event)
+    def first(self, event: Event, start: int = 0) -> int:
+        """The index of the first event from `start` on that starts with `event`'s items."""
+        return next(i for i in range(start, len(self.events))
+                    if self.events[i][: len(event)] == event)
 
     def transitions(self) -> list[Event]:
         return [e for e in self.events if e[0] == "transition"]

@@ -135,8 +135,15 @@ def transition_detail(
         named = {n for n in nodes if n in link} or (previous if link.startswith("its ")
                                                      else {tr.node})
         previous = named
-        evidence = _evidence(link, state, tr, actions, logs, adverts, named, start)
-        lines += evidence or [[("     (no evidence kept for this link)", "muted")]]
+        # an effect's evidence never predates its cause's (a node stopped by earlier work is not
+        # this stop); logs stamp whole seconds, hence the second of slack
+        found = [(at, segs) for at, segs in
+                 _evidence(link, state, tr, actions, logs, adverts, named, start)
+                 if at is None or at >= start - 1.0]
+        timed = [at for at, _ in found if at is not None]
+        start = max(start, min(timed)) if timed else start
+        lines += [segs for _, segs in found] or [
+            [("     (no evidence kept for this link)", "muted")]]
     return lines
 
 
@@ -149,9 +156,9 @@ def _evidence(
     adverts: Sequence[AdvertSeen],
     named: set[str],
     start: float,
-) -> Lines:
+) -> list[tuple[float | None, list[Seg]]]:
     end = (tr.at or 0.0) + 2.0
-    out: Lines = []
+    out: list[tuple[float | None, list[Seg]]] = []
     if "operator ran" in link:
         for a in actions:
             if a.node in named and start <= a.at <= end:
@@ -160,7 +167,8 @@ def _evidence(
         for name in named:
             node = state.node(name)
             for service, st in (node.services.items() if node else ()):
-                out.append(_ev("poll", state.clock, name, f"{service} {st}"))
+                # the poll's "now", not when it saw this: it places no later link
+                out.append((None, _ev("poll", state.clock, name, f"{service} {st}")[1]))
     if "priority 0" in link:
         zero = [ad for ad in adverts if ad.advert.priority == 0 and start <= ad.advert.ts <= end
                 and state.owner(ad.advert.src) in named]
@@ -186,8 +194,8 @@ def _says_nothing(f: LogSeen) -> bool:
         f.event.kind is LogKind.DAEMON and fields.get("action") == "start")
 
 
-def _ev(source: str, at: float | None, node: str, text: str) -> list[Seg]:
-    return [(f"     {source:<5} {clock_text(at)} {node:<8} ", "muted"), (text, "")]
+def _ev(source: str, at: float | None, node: str, text: str) -> tuple[float | None, list[Seg]]:
+    return at, [(f"     {source:<5} {clock_text(at)} {node:<8} ", "muted"), (text, "")]
 
 
 def row_detail(

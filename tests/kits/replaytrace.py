@@ -40,29 +40,42 @@ class Trace:
     #: When each event was seen (the record's time in a replay), and the cluster at that moment.
     times: list[float] = field(default_factory=list)
     pictures: list[Picture] = field(default_factory=list)
+    #: A transition's receive time on the console's clock; None for one the session replayed
+    #: from the log's history as it started (and for anomaly changes).
+    received: list[float | None] = field(default_factory=list)
     _count: int = 0
     _anomalies: frozenset[tuple[str, ...]] = frozenset()
 
     def observe(self, state: ClusterState, at: float) -> None:
         seen: list[Event] = []
+        received: list[float | None] = []
         new = state.transition_count - self._count
         if new > 0:
-            seen.extend(("transition", tr.node, tr.instance, tr.from_state.value,
-                         tr.to_state.value, tr.cause) for tr in state.transitions[-new:])
+            for tr in state.transitions[-new:]:
+                seen.append(("transition", tr.node, tr.instance, tr.from_state.value,
+                             tr.to_state.value, tr.cause))
+                # a poll's transition is stamped on the console's clock already
+                received.append(tr.received if tr.received is not None or tr.stamped_by
+                                else tr.at)
         self._count = state.transition_count
         found = frozenset(_key(a) for a in find_anomalies(state))
         seen.extend(("appears", *k) for k in sorted(found - self._anomalies))
         seen.extend(("clears", *k) for k in sorted(self._anomalies - found))
         self._anomalies = found
+        received += [None] * (len(seen) - len(received))
         if seen:
+            self.received.extend(received)
             self.events.extend(seen)
             self.times.extend([at] * len(seen))
             self.pictures.extend([picture(state)] * len(seen))
 
-    def first(self, event: Event, start: int = 0) -> int:
-        """The index of the first event from `start` on that starts with `event`'s items."""
-        return next(i for i in range(start, len(self.events))
-                    if self.events[i][: len(event)] == event)
+    def first(self, event: Event, start: int = 0, *, received_after: float | None = None) -> int:
+        """The index of the first event from `start` on that starts with `event`'s items (and,
+        with `received_after`, that the console received live after that time)."""
+        return next(
+            i for i in range(start, len(self.events))
+            if self.events[i][: len(event)] == event and (
+                received_after is None or (self.received[i] or 0.0) > received_after))
 
     def transitions(self) -> list[Event]:
         return [e for e in self.events if e[0] == "transition"]

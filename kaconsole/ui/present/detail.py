@@ -33,6 +33,9 @@ _LINK_KINDS: tuple[tuple[str, frozenset[LogKind]], ...] = (
     ("", frozenset({LogKind.STATE, LogKind.TRANSITION, LogKind.ADVERT_ZERO,
                     LogKind.ADVERT_TIMEOUT, LogKind.SENT_ZERO})),
 )
+#: How far a link's evidence may precede the link before's: logs stamp whole seconds, an audited
+#: action is on the console's clock, and a loaded node logs late.
+EVIDENCE_SLACK = 3.0
 #: Priority-0 adverts shown for a link: keepalived sends a few; the first ones make the point.
 _ADVERTS = 2
 
@@ -136,10 +139,10 @@ def transition_detail(
                                                      else {tr.node})
         previous = named
         # an effect's evidence never predates its cause's (a node stopped by earlier work is not
-        # this stop); logs stamp whole seconds, hence the second of slack
+        # this stop), within EVIDENCE_SLACK
         found = [(at, segs) for at, segs in
                  _evidence(link, state, tr, actions, logs, adverts, named, start)
-                 if at is None or at >= start - 1.0]
+                 if at is None or at >= start - EVIDENCE_SLACK]
         timed = [at for at, _ in found if at is not None]
         start = max(start, min(timed)) if timed else start
         lines += [segs for _, segs in found] or [

@@ -19,15 +19,14 @@ def _at(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
-def _takeover_text(earlier_stop: bool) -> str:
+def _takeover_text(earlier_stop: bool, acted: str = "2026-11-25T15:32:14.5") -> str:
     facts = lab_facts(until="2026-11-25T15:32:17")
     if earlier_stop:  # node1 stopped once before, 13 s before this run's keepalived started
         event = LogParser().feed("Wed Nov 25 15:31:55 2026: Stopping")
         assert event is not None
         facts.insert(0, LogSeen("node1", event))
     state = fold(initial_state("lab-sample", [("node1", "h1"), ("node2", "h2")]), facts)
-    action = OperatorAction("node1", "stop nginx", _at("2026-11-25T15:32:14.5"),
-                            "systemctl stop nginx")
+    action = OperatorAction("node1", "stop nginx", _at(acted), "systemctl stop nginx")
     (takeover,) = [t for t in state.transitions
                    if t.node == "node2" and t.to_state.value == "MASTER"]
     logs = [f for f in facts if isinstance(f, LogSeen)]
@@ -48,3 +47,11 @@ def test_the_stop_after_the_action_is_the_evidence_and_an_earlier_one_is_not() -
 
 def test_without_an_earlier_stop_the_same_evidence_shows() -> None:
     assert _link(_takeover_text(earlier_stop=False)) == _link(_takeover_text(earlier_stop=True))
+
+
+def test_a_log_stamped_in_whole_seconds_just_before_the_audited_time_still_counts() -> None:
+    """keepalived stamps whole seconds and the audit the console's clock: a stop logged
+    `15:32:15` after an action audited at 15:32:15.6 is that action's effect."""
+    link = _link(_takeover_text(earlier_stop=True, acted="2026-11-25T15:32:15.6"))
+    assert "15:32:15 node1    daemon: Stopping" in link
+    assert "15:31:55" not in link

@@ -130,7 +130,7 @@ def transition_detail(
         [("", "")], [("cause chain (oldest first)", "muted")],
     ]
     nodes = {tr.node, *(n.name for n in state.nodes if any(n.name in s for s in why.chain))}
-    start = (tr.at or 0.0) - ACTION_WINDOW
+    window = start = (tr.at or 0.0) - ACTION_WINDOW
     previous = {tr.node}
     for number, link in enumerate(why.chain, 1):
         lines.append([(f"{number}. ", "muted"), (link, "log-change")])
@@ -141,7 +141,7 @@ def transition_detail(
         # an effect's evidence never predates its cause's (a node stopped by earlier work is not
         # this stop), within EVIDENCE_SLACK
         found = [(at, segs) for at, segs in
-                 _evidence(link, state, tr, actions, logs, adverts, named, start)
+                 _evidence(link, state, tr, actions, logs, adverts, named, window)
                  if at is None or at >= start - EVIDENCE_SLACK]
         timed = [at for at, _ in found if at is not None]
         start = max(start, min(timed)) if timed else start
